@@ -1,0 +1,85 @@
+/**
+ * Which webhooks an event fires (`webhooks_util:find_webhooks` and the channel filters), pure:
+ * the caller supplies the account's ancestors and the candidate hooks.
+ */
+import type { CallEvent } from './call-event.js';
+import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { includeSubaccounts } from './webhook.js';
+
+export interface HookCandidate {
+  accountId: string;
+  doc: JsonObject;
+}
+
+export interface SelectHooksArgs<H extends HookCandidate> {
+  event: CallEvent;
+  /** The hook type the event fires, e.g. `channel_create`. */
+  hookName: string;
+  eventAccountId: string;
+  /** The account's tree (root first), as stored on the account; the account itself is ignored. */
+  ancestorIds: readonly string[];
+  hooks: readonly H[];
+  /**
+   * The event payload before any custom data; when given, each hook's `modifiers` filter is
+   * applied too. Leave it out only when checking modifiers separately with `passesModifiers`.
+   */
+  payload?: JsonObject;
+}
+
+function firesFor(doc: JsonObject, hookName: string): boolean {
+  const hook = doc['hook'];
+  if (typeof hook !== 'string') return false;
+  // Kazoo lower-cases the stored `hook` before comparing.
+  const name = hook.toLowerCase();
+  return name === hookName || name === 'all';
+}
+
+/**
+ * The event account's own hooks first, then each ancestor's hooks that include subaccounts, in
+ * tree order (Kazoo's order too; it fires them one by one, callhook queues them in that order).
+ */
+export function selectHooks<H extends HookCandidate>(args: SelectHooksArgs<H>): H[] {
+  const { event, hookName, eventAccountId, hooks, payload } = args;
+  const ancestors = args.ancestorIds.filter((id) => id !== eventAccountId);
+  const selected: H[] = [];
+  const consider = (accountId: string, inherited: boolean): void => {
+    for (const hook of hooks) {
+      if (hook.accountId !== accountId) continue;
+      if (inherited && !includeSubaccounts(hook.doc)) continue;
+      if (hook.doc['enabled'] === false || !firesFor(hook.doc, hookName)) continue;
+      if (event.isLoopback && hook.doc['include_internal_legs'] === false) continue;
+      if (payload !== undefined && !passesModifiers(hook.doc, payload)) continue;
+      selected.push(hook);
+    }
+  };
+  consider(eventAccountId, false);
+  for (const ancestorId of new Set(ancestors)) consider(ancestorId, true);
+  return selected;
+}
+
+/** JSON equality by value (objects key by key, order ignored), as Erlang compares decoded terms. */
+function sameJson(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => sameJson(item, b[i] ?? null));
+  }
+  if (!isJsonObject(a) || !isJsonObject(b)) return false;
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && sameJson(a[key] ?? null, b[key] ?? null));
+}
+
+/**
+ * Kazoo's undocumented `modifiers` filter (`webhooks_util:maybe_fire_hook`): for every `K: V`
+ * in `doc.modifiers`, the payload's top-level `K` must be absent, equal to `V`, or, when `V` is a
+ * list, one of its members (an empty list allows anything). A non-object `modifiers` is ignored.
+ */
+export function passesModifiers(doc: JsonObject, payload: JsonObject): boolean {
+  const modifiers = doc['modifiers'];
+  if (!isJsonObject(modifiers)) return true;
+  return Object.entries(modifiers).every(([key, allowed]) => {
+    if (!Object.hasOwn(payload, key)) return true;
+    const actual = payload[key] ?? null;
+    if (Array.isArray(allowed)) return allowed.length === 0 || allowed.some((item) => sameJson(item, actual));
+    return sameJson(allowed, actual);
+  });
+}

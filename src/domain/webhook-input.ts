@@ -1,0 +1,45 @@
+/**
+ * What the API does to a webhook body before and after schema validation (pure). Kazoo drops
+ * private (`pvt_*`) and underscore keys; `id` and `disable_reason` are server-owned and are not
+ * stored in the document, though clients (Monster UI, the PHP SDK) echo them back on update.
+ */
+import type { ValidationDetails } from '../errors.js';
+import { findHookType } from './hook-types.js';
+import { isJsonObject, type JsonObject } from './json.js';
+
+const serverOwned = new Set(['id', 'disable_reason']);
+
+export function sanitizeInput(data: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (key.startsWith('_') || key.startsWith('pvt_') || serverOwned.has(key)) continue;
+    out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * Kazoo's modifier check: an `object` hook must say which object type and action it wants in
+ * `custom_data`, a `notifications` hook which notification. Keyed `custom_data.<modifier>` as in
+ * Kazoo master (4.3 used the bare modifier name, which pointed at the wrong field).
+ */
+export function modifierProblems(doc: JsonObject): ValidationDetails {
+  const hook = doc['hook'];
+  if (typeof hook !== 'string' || hook === 'all') return {};
+  const type = findHookType(hook);
+  if (type?.modifiers === undefined) return {};
+  const custom = isJsonObject(doc['custom_data']) ? doc['custom_data'] : {};
+  const problems: ValidationDetails = {};
+  for (const [key, modifier] of Object.entries(type.modifiers)) {
+    const value = custom[key];
+    const path = `custom_data.${key}`;
+    if (value === undefined) {
+      problems[path] = { required: { message: 'missing required modifier' } };
+    } else if (typeof value !== 'string' || !modifier.items.includes(value)) {
+      problems[path] = {
+        enum: { message: 'value not found in enumerated list of values', cause: value, target: [...modifier.items] },
+      };
+    }
+  }
+  return problems;
+}

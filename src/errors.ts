@@ -1,0 +1,127 @@
+/**
+ * The application's error classes. Each carries a stable `code` (Crossbar's `message` token)
+ * and an HTTP status; `src/http/errors.ts` is the one place that turns them into envelopes.
+ * Adapters translate driver errors into these, so nothing above storage sees a driver type.
+ */
+
+/** Crossbar's validation detail: `{ "<dotted.path>": { "<keyword>": { message, ... } } }`. */
+export type ValidationDetails = Record<string, Record<string, Record<string, unknown>>>;
+
+export abstract class AppError extends Error {
+  abstract readonly status: number;
+  abstract readonly code: string;
+  /** The envelope's `data`. */
+  abstract readonly details: unknown;
+}
+
+export class ValidationError extends AppError {
+  readonly status = 400;
+  readonly code = 'validation error';
+  constructor(readonly details: ValidationDetails) {
+    super('validation error');
+  }
+
+  /** One error on one property, e.g. `ValidationError.single('uri', 'required', {...})`. */
+  static single(path: string, keyword: string, detail: Record<string, unknown>): ValidationError {
+    return new ValidationError({ [path]: { [keyword]: detail } });
+  }
+}
+
+/** A request Crossbar answers with 400 outside schema validation (limits, bad ranges). */
+export class BadRequestError extends AppError {
+  readonly status = 400;
+  constructor(
+    readonly code: string,
+    readonly details: unknown,
+  ) {
+    super(code);
+  }
+}
+
+export class AuthenticationError extends AppError {
+  readonly status = 401;
+  readonly code = 'invalid_credentials';
+  readonly details = { message: 'invalid credentials' };
+  constructor(readonly reason = 'invalid credentials') {
+    super(reason);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+  readonly details = { message: 'forbidden' };
+  constructor(readonly reason = 'forbidden') {
+    super(reason);
+  }
+}
+
+export class NotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'bad_identifier';
+  readonly details: { cause: string; message: string };
+  constructor(readonly id: string) {
+    super(`bad identifier: ${id}`);
+    this.details = { cause: id, message: 'bad identifier' };
+  }
+}
+
+/** Crossbar answers an unknown sample id with a differently spelled code and a list. */
+export class SampleNotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'bad identifier';
+  readonly details: string[];
+  constructor(readonly id: string) {
+    super(`unknown sample: ${id}`);
+    this.details = [id];
+  }
+}
+
+/** An unknown route (not an unknown document). */
+export class RouteNotFoundError extends AppError {
+  readonly status = 404;
+  readonly code = 'not_found';
+  readonly details = { message: 'The requested resource was not found' };
+  constructor() {
+    super('not found');
+  }
+}
+
+export class MethodNotAllowedError extends AppError {
+  readonly status = 405;
+  readonly code = 'invalid_method';
+  readonly details = { message: 'method not allowed' };
+  constructor() {
+    super('method not allowed');
+  }
+}
+
+/** A write lost a race (revision mismatch) or hit a unique key. */
+export class ConflictError extends AppError {
+  readonly status = 409;
+  readonly code = 'datastore_conflict';
+  readonly details = { message: 'conflicting documents' };
+  constructor(readonly reason = 'conflicting documents') {
+    super(reason);
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  readonly status = 413;
+  readonly code = 'payload_too_large';
+  readonly details: { message: string };
+  constructor(limitBytes: number) {
+    super('request body too large');
+    this.details = { message: `request body is larger than ${limitBytes} bytes` };
+  }
+}
+
+/** A required dependency (store, broker) cannot serve the request now. */
+export class UnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'datastore_fault';
+  readonly details = { message: 'datastore fatal error' };
+  constructor(readonly reason = 'datastore fatal error', options?: { cause?: unknown }) {
+    super(reason, options);
+  }
+}

@@ -1,0 +1,28 @@
+/** Everything the HTTP layer needs, handed in by the composition root. */
+import type { JsonObject } from '../domain/json.js';
+import type { AccountService } from '../services/account-service.js';
+import type { AuthService } from '../services/auth-service.js';
+import type { WebhookService } from '../services/webhook-service.js';
+import type { Store } from '../storage/store.js';
+import type { Validator } from '../validation/validator.js';
+import type { EnvelopeSettings } from './envelope.js';
+
+export interface HealthReport {
+  ready: boolean;
+  checks: Record<string, { status: 'up' | 'down' | 'disabled' | 'connecting'; detail?: string }>;
+}
+
+export interface HttpDeps {
+  envelope: EnvelopeSettings;
+  auth: AuthService;
+  accounts: AccountService;
+  webhooks: WebhookService;
+  store: Store;
+  validator: Validator;
+  samples: Readonly<Record<string, readonly JsonObject[]>>;
+  pageSize: number;
+  bodyLimitBytes: number;
+  /** Widest window of one attempts query, seconds (Crossbar's maximum_range). */
+  maxAttemptRangeSeconds: number;
+  health: () => Promise<HealthReport>;
+}

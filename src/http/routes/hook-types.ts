@@ -1,0 +1,42 @@
+/**
+ * The public, account-less part of `/webhooks`: available hook types and sample payloads, no token
+ * needed. Any other verb or path on `/webhooks` without an account is 403, as in Crossbar.
+ */
+import type Router from '@koa/router';
+import { ForbiddenError, SampleNotFoundError } from '../../errors.js';
+import { hookTypes, presentHookType } from '../../domain/hook-types.js';
+import { matchesAll, parseFilters } from '../../domain/query-filters.js';
+import type { HttpDeps } from '../deps.js';
+import { writeSuccess } from '../envelope.js';
+import type { AppState, RouteContext } from '../state.js';
+
+/** Kazoo's listing view sorts by friendly name, descending. */
+const available = hookTypes
+  .filter((type) => type.available)
+  .sort((a, b) => b.name.localeCompare(a.name))
+  .map(presentHookType);
+
+/** Shared with the account-scoped samples routes. */
+export function sendSamples(ctx: RouteContext, deps: HttpDeps): void {
+  writeSuccess(ctx, deps.envelope, Object.keys(deps.samples).sort());
+}
+
+export function sendSample(ctx: RouteContext, deps: HttpDeps): void {
+  const sampleId = ctx.params['sampleId'] ?? '';
+  const payloads = deps.samples[sampleId];
+  if (payloads === undefined) throw new SampleNotFoundError(sampleId);
+  const filters = parseFilters(ctx.query);
+  const items = payloads.filter((payload) => matchesAll(payload, filters));
+  writeSuccess(ctx, deps.envelope, items, { page: { pageSize: items.length } });
+}
+
+export function hookTypeRoutes(router: Router<AppState>, deps: HttpDeps): void {
+  router.get('/webhooks', (ctx) => writeSuccess(ctx, deps.envelope, available));
+  router.get('/webhooks/samples', (ctx) => sendSamples(ctx, deps));
+  router.get('/webhooks/samples/:sampleId', (ctx) => sendSample(ctx, deps));
+  const forbidden = (): never => {
+    throw new ForbiddenError('webhooks outside an account');
+  };
+  router.all('/webhooks', forbidden);
+  router.all('/webhooks/*rest', forbidden);
+}

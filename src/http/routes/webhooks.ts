@@ -1,0 +1,85 @@
+/** `/accounts/{A}/webhooks…`: Crossbar's webhook CRUD, bulk re-enable and samples. Thin: validate, call, present. */
+import type Router from '@koa/router';
+import { MethodNotAllowedError } from '../../errors.js';
+import { matchesAll, parseFilters } from '../../domain/query-filters.js';
+import type { HttpDeps } from '../deps.js';
+import { writeSuccess } from '../envelope.js';
+import { pageFields, pageOf, readPaging } from '../pagination.js';
+import { revisionOf } from '../present/revision.js';
+import { presentWebhook, presentWebhookSummary } from '../present/webhook.js';
+import type { AppState, RouteContext } from '../state.js';
+import { requestData } from '../state.js';
+import { sendSample, sendSamples } from './hook-types.js';
+
+/** Literal path segments that shadow hook ids, as in Crossbar. */
+const reservedIds = new Set(['attempts', 'samples']);
+
+function accountId(ctx: RouteContext): string {
+  const account = ctx.state.account;
+  if (account === undefined) throw new Error('webhook route without the accountId param middleware');
+  return account.id;
+}
+
+function hookId(ctx: RouteContext): string {
+  const id = ctx.params['hookId'] ?? '';
+  if (reservedIds.has(id)) throw new MethodNotAllowedError();
+  return id;
+}
+
+export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
+  const base = '/accounts/:accountId/webhooks';
+
+  router.get(base, async (ctx) => {
+    const paging = readPaging(ctx.query, deps.pageSize);
+    const descending = ctx.query['ascending'] !== 'true' && ctx.query['descending'] !== 'false';
+    const filters = parseFilters(ctx.query);
+    const hooks = (await deps.webhooks.list(accountId(ctx)))
+      .filter((hook) => filters.length === 0 || matchesAll({ id: hook.id, ...hook.doc }, filters))
+      .sort((a, b) => (descending ? b.id.localeCompare(a.id) : a.id.localeCompare(b.id)));
+    const page = pageOf(hooks, (hook) => hook.id, paging.request, descending);
+    writeSuccess(ctx, deps.envelope, page.items.map(presentWebhookSummary), {
+      page: pageFields(paging, page.items.length, page.nextStartKey),
+    });
+  });
+
+  router.put(base, async (ctx) => {
+    const hook = await deps.webhooks.create(accountId(ctx), requestData(ctx));
+    ctx.set('Location', `${ctx.path}/${hook.id}`);
+    writeSuccess(ctx, deps.envelope, presentWebhook(hook), { status: 201, revision: revisionOf(hook) });
+  });
+
+  router.patch(base, async (ctx) => {
+    await deps.webhooks.reenable([accountId(ctx)], requestData(ctx));
+    writeSuccess(ctx, deps.envelope, 'hooks updated');
+  });
+
+  router.patch('/accounts/:accountId/descendants/webhooks', async (ctx) => {
+    const id = accountId(ctx);
+    const descendants = await deps.store.listDescendantIds(id);
+    await deps.webhooks.reenable([id, ...descendants], requestData(ctx));
+    writeSuccess(ctx, deps.envelope, 'hooks updated');
+  });
+
+  router.get(`${base}/samples`, (ctx) => sendSamples(ctx, deps));
+  router.get(`${base}/samples/:sampleId`, (ctx) => sendSample(ctx, deps));
+
+  router.get(`${base}/:hookId`, async (ctx) => {
+    const hook = await deps.webhooks.get(accountId(ctx), hookId(ctx));
+    writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
+  });
+
+  router.post(`${base}/:hookId`, async (ctx) => {
+    const hook = await deps.webhooks.replace(accountId(ctx), hookId(ctx), requestData(ctx));
+    writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
+  });
+
+  router.patch(`${base}/:hookId`, async (ctx) => {
+    const hook = await deps.webhooks.merge(accountId(ctx), hookId(ctx), requestData(ctx));
+    writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
+  });
+
+  router.delete(`${base}/:hookId`, async (ctx) => {
+    const hook = await deps.webhooks.delete(accountId(ctx), hookId(ctx));
+    writeSuccess(ctx, deps.envelope, { ...presentWebhook(hook), _read_only: { deleted: true } });
+  });
+}

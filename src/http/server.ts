@@ -1,0 +1,87 @@
+/**
+ * The Koa application. Middleware order, outermost first: CORS (so even errors carry its headers),
+ * request context, error mapping, body parsing, then the routers for /v1 and /v2 (identical, as
+ * Kazoo's webhooks API is on both) and a Crossbar-shaped 404 for anything no router answered.
+ */
+import cors from '@koa/cors';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import { MethodNotAllowedError, RouteNotFoundError } from '../errors.js';
+import type { HttpDeps } from './deps.js';
+import { errorMiddleware } from './errors.js';
+import { accountParam } from './middleware/auth.js';
+import { jsonBody } from './middleware/json-body.js';
+import { requestContext } from './middleware/request-context.js';
+import { accountRoutes } from './routes/accounts.js';
+import { apiAuthRoutes } from './routes/api-auth.js';
+import { attemptRoutes } from './routes/attempts.js';
+import { hookTypeRoutes } from './routes/hook-types.js';
+import { schemaRoutes } from './routes/schemas.js';
+import { webhookRoutes } from './routes/webhooks.js';
+import type { AppState } from './state.js';
+
+function apiRouter(prefix: string, deps: HttpDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix });
+  router.param('accountId', accountParam(deps.auth));
+  apiAuthRoutes(router, deps);
+  schemaRoutes(router, deps);
+  hookTypeRoutes(router, deps);
+  // Registered before the `/webhooks/:hookId` routes: literal segments shadow hook ids.
+  attemptRoutes(router, deps);
+  webhookRoutes(router, deps);
+  accountRoutes(router, deps);
+  return router;
+}
+
+export function buildHttpApp(deps: HttpDeps, log: Logger): Koa<AppState> {
+  const app = new Koa<AppState>({ proxy: true });
+  app.use(
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'PUT', 'POST', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'],
+      allowHeaders: [
+        'Content-Type',
+        'Content-Length',
+        'X-Auth-Token',
+        'X-Request-ID',
+        'X-Kazoo-Cluster-ID',
+        'X-Requested-With',
+        'If-Match',
+        'Authorization',
+      ],
+      exposeHeaders: ['Content-Type', 'X-Auth-Token', 'X-Request-ID', 'X-Kazoo-Cluster-ID', 'Location', 'ETag'],
+      maxAge: 86400,
+    }),
+  );
+  app.use(requestContext(log));
+  app.use(errorMiddleware(deps.envelope));
+  app.use(jsonBody(deps.bodyLimitBytes));
+  // Unmatched requests fall out of the routers untouched; answered here, after allowedMethods
+  // had its chance to turn a known path with the wrong verb into a 405.
+  app.use(async (ctx, next) => {
+    await next();
+    if (ctx.status === 404 && ctx.body === undefined) throw new RouteNotFoundError();
+  });
+
+  const health = new Router<AppState>();
+  health.get('/health', async (ctx) => {
+    const report = await deps.health();
+    ctx.status = report.ready ? 200 : 503;
+    ctx.body = { status: report.ready ? 'ok' : 'unavailable', checks: report.checks };
+  });
+  app.use(health.routes());
+
+  for (const prefix of ['/v1', '/v2']) {
+    const router = apiRouter(prefix, deps);
+    app.use(router.routes());
+    app.use(
+      router.allowedMethods({
+        throw: true,
+        methodNotAllowed: () => new MethodNotAllowedError(),
+        notImplemented: () => new MethodNotAllowedError(),
+      }),
+    );
+  }
+  return app;
+}

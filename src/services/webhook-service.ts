@@ -1,0 +1,104 @@
+/**
+ * Webhook documents through the API: validation (schema, client URL, modifiers), Kazoo's
+ * create/replace/merge semantics, the per-account cap, and bulk re-enable. Routes stay thin.
+ */
+import { BadRequestError, NotFoundError, ValidationError } from '../errors.js';
+import { requestedId } from '../domain/document-id.js';
+import type { JsonObject } from '../domain/json.js';
+import { clientUrlProblem, type Cidr } from '../domain/networks.js';
+import { modifierProblems, sanitizeInput } from '../domain/webhook-input.js';
+import { newId } from '../ids.js';
+import type { Store, WebhookRecord } from '../storage/store.js';
+import { mergeDetails } from '../validation/crossbar-errors.js';
+import type { Validator } from '../validation/validator.js';
+
+export interface WebhookServiceOptions {
+  allowedNetworks: readonly Cidr[];
+  maxHooksPerAccount: number;
+}
+
+export class WebhookService {
+  constructor(
+    private readonly store: Store,
+    private readonly validator: Validator,
+    private readonly options: WebhookServiceOptions,
+  ) {}
+
+  /** Sanitises and validates in one pass so every problem is reported together. */
+  private validate(data: JsonObject): JsonObject {
+    const doc = sanitizeInput(data);
+    const schema = this.validator.validate('webhooks', doc);
+    const uri = doc['uri'];
+    const uriProblem = typeof uri === 'string' ? clientUrlProblem(uri, this.options.allowedNetworks) : null;
+    const details = mergeDetails(
+      schema.details,
+      uriProblem === null ? {} : { uri: { error: { message: 'invalid client URL', value: uri, cause: uriProblem } } },
+      schema.ok ? modifierProblems(doc) : {},
+    );
+    if (Object.keys(details).length > 0) throw new ValidationError(details);
+    return doc;
+  }
+
+  async create(accountId: string, data: JsonObject): Promise<WebhookRecord> {
+    const id = requestedId(data['id']) ?? newId();
+    const doc = this.validate(data);
+    // Count-then-insert can overshoot by the number of concurrent creates; the cap guards
+    // against runaway scripts, not against a precise quota, so that slack is acceptable.
+    const count = await this.store.countWebhooks(accountId);
+    if (count >= this.options.maxHooksPerAccount) {
+      throw new BadRequestError('webhook limit reached', {
+        limit: this.options.maxHooksPerAccount,
+        message: `the account already has ${count} webhooks, the most allowed is ${this.options.maxHooksPerAccount}`,
+      });
+    }
+    return this.store.createWebhook(accountId, { id, doc });
+  }
+
+  async get(accountId: string, hookId: string): Promise<WebhookRecord> {
+    const hook = await this.store.getWebhook(accountId, hookId);
+    if (hook === null) throw new NotFoundError(hookId);
+    return hook;
+  }
+
+  list(accountId: string): Promise<WebhookRecord[]> {
+    return this.store.listWebhooks(accountId);
+  }
+
+  /** POST: public fields replaced and defaults re-applied; enabling clears the disable reason. */
+  async replace(accountId: string, hookId: string, data: JsonObject): Promise<WebhookRecord> {
+    const current = await this.get(accountId, hookId);
+    return this.save(current, this.validate(data));
+  }
+
+  /** PATCH: request fields merged over the stored ones, then validated like POST. */
+  async merge(accountId: string, hookId: string, data: JsonObject): Promise<WebhookRecord> {
+    const current = await this.get(accountId, hookId);
+    return this.save(current, this.validate({ ...current.doc, ...sanitizeInput(data) }));
+  }
+
+  private save(current: WebhookRecord, doc: JsonObject): Promise<WebhookRecord> {
+    const disabledReason = doc['enabled'] === false ? current.disabledReason : null;
+    return this.store.replaceWebhook(current.accountId, current.id, current.revision, { doc, disabledReason });
+  }
+
+  async delete(accountId: string, hookId: string): Promise<WebhookRecord> {
+    const deleted = await this.store.deleteWebhook(accountId, hookId);
+    if (deleted === null) throw new NotFoundError(hookId);
+    return deleted;
+  }
+
+  /** Collection PATCH `{"re-enable": true}`: only hooks callhook disabled itself come back. */
+  async reenable(accountIds: readonly string[], data: JsonObject): Promise<number> {
+    const flag = data['re-enable'];
+    if (flag === undefined) {
+      throw ValidationError.single('re-enable', 'required', { message: 're-enable is required to patch collections' });
+    }
+    if (flag !== true && flag !== 'true') {
+      throw ValidationError.single('re-enable', 'enum', {
+        message: 'value not found in enumerated list of values',
+        target: [true],
+      });
+    }
+    return this.store.reenableWebhooks(accountIds);
+  }
+}

@@ -1,0 +1,100 @@
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { AccountStore } from '../store.js';
+import { decodeIdCursor, encodeIdCursor } from '../cursor.js';
+import { type AccountDocument, type Collections, toAccount } from './documents.js';
+import { conflictOnDuplicate } from './errors.js';
+
+export function accountStore(c: Collections): AccountStore {
+  const descendantIds = async (accountId: string): Promise<string[]> => {
+    // `tree` holds every ancestor, so one indexed query finds all depths.
+    const docs = await c.accounts
+      .find({ tree: accountId }, { projection: { _id: 1 } })
+      .sort({ _id: 1 })
+      .toArray();
+    return docs.map((d) => d._id);
+  };
+
+  return {
+    async createAccount(account) {
+      const now = new Date();
+      const document: AccountDocument = {
+        _id: account.id,
+        parentId: account.parentId,
+        tree: account.tree,
+        apiKey: account.apiKey,
+        doc: account.doc,
+        revision: 1,
+        createdAt: now,
+        modifiedAt: now,
+        ...(account.parentId === null ? { root: true as const } : {}),
+      };
+      await conflictOnDuplicate(
+        () => c.accounts.insertOne(document),
+        `account ${account.id} exists, or its API key or root position is taken`,
+      );
+      return toAccount(document);
+    },
+
+    async getAccount(accountId) {
+      const doc = await c.accounts.findOne({ _id: accountId });
+      return doc === null ? null : toAccount(doc);
+    },
+
+    async findAccountByApiKey(apiKey) {
+      const doc = await c.accounts.findOne({ apiKey });
+      return doc === null ? null : toAccount(doc);
+    },
+
+    async getMasterAccount() {
+      const doc = await c.accounts.findOne({ parentId: null });
+      return doc === null ? null : toAccount(doc);
+    },
+
+    async listChildAccounts(accountId, page) {
+      const start = page.startKey === undefined ? '' : decodeIdCursor(page.startKey);
+      const cursor = c.accounts.find({ parentId: accountId, _id: { $gte: start } }).sort({ _id: 1 });
+      // One extra document tells whether another page exists.
+      if (page.limit !== undefined) cursor.limit(page.limit + 1);
+      const docs = await cursor.toArray();
+      if (page.limit === undefined || docs.length <= page.limit) return { items: docs.map(toAccount) };
+      const next = docs[page.limit];
+      return {
+        items: docs.slice(0, page.limit).map(toAccount),
+        ...(next !== undefined ? { nextStartKey: encodeIdCursor(next._id) } : {}),
+      };
+    },
+
+    listDescendantIds: descendantIds,
+
+    async updateAccount(accountId, expectedRevision, change) {
+      const doc = await conflictOnDuplicate(
+        () =>
+          c.accounts.findOneAndUpdate(
+            { _id: accountId, revision: expectedRevision },
+            {
+              $set: { doc: change.doc, modifiedAt: new Date(), ...(change.apiKey !== undefined ? { apiKey: change.apiKey } : {}) },
+              $inc: { revision: 1 },
+            },
+            { returnDocument: 'after' },
+          ),
+        'the API key is taken by another account',
+      );
+      if (doc !== null) return toAccount(doc);
+      if ((await c.accounts.countDocuments({ _id: accountId }, { limit: 1 })) === 0) throw new NotFoundError(accountId);
+      throw new ConflictError(`account ${accountId} changed since revision ${expectedRevision}`);
+    },
+
+    async deleteAccountTree(accountId) {
+      if ((await c.accounts.countDocuments({ _id: accountId }, { limit: 1 })) === 0) return [];
+      const ids = [accountId, ...(await descendantIds(accountId))];
+      // Not a transaction (standalone servers have none): owned data goes first and the accounts
+      // last, so an interrupted delete leaves the account in place and a retry finishes the job.
+      const owned = { accountId: { $in: ids } };
+      await c.webhooks.deleteMany(owned);
+      await c.attempts.deleteMany(owned);
+      await c.deliveries.deleteMany(owned);
+      await c.accounts.deleteMany({ _id: { $in: ids } });
+      return ids;
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import type { Filter } from 'mongodb';
+import type { AttemptStore } from '../store.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../cursor.js';
+import { type AttemptDocument, type Collections, toAttempt } from './documents.js';
+import { conflictOnDuplicate } from './errors.js';
+
+export function attemptStore(c: Collections): AttemptStore {
+  return {
+    async insertAttempt(accountId, attempt) {
+      // The account in the signature is the scope; it wins over whatever the record says.
+      const document: AttemptDocument = {
+        _id: attempt.id,
+        accountId,
+        hookId: attempt.hookId,
+        createdAt: attempt.createdAt,
+        doc: attempt.doc,
+      };
+      await conflictOnDuplicate(() => c.attempts.insertOne(document), `attempt ${attempt.id} exists`);
+    },
+
+    async listAttempts(accountId, query) {
+      const filter: Filter<AttemptDocument> = {
+        accountId,
+        ...(query.hookId !== undefined ? { hookId: query.hookId } : {}),
+        createdAt: { $gte: query.from, $lte: query.to },
+      };
+      if (query.startKey !== undefined) {
+        // Resume at the cursor's row (inclusive) in (createdAt desc, _id desc) order.
+        const start = decodeTimeCursor(query.startKey);
+        const at = new Date(start.ms);
+        filter.$or = [{ createdAt: { $lt: at } }, { createdAt: at, _id: { $lte: start.id } }];
+      }
+      const cursor = c.attempts.find(filter).sort({ createdAt: -1, _id: -1 });
+      // One extra document tells whether another page exists.
+      if (query.limit !== undefined) cursor.limit(query.limit + 1);
+      const items = (await cursor.toArray()).map(toAttempt);
+      if (query.limit === undefined || items.length <= query.limit) return { items };
+      const next = items[query.limit];
+      return {
+        items: items.slice(0, query.limit),
+        ...(next !== undefined ? { nextStartKey: encodeTimeCursor(next.createdAt, next.id) } : {}),
+      };
+    },
+
+    async deleteAttemptsBefore(cutoff) {
+      const result = await c.attempts.deleteMany({ createdAt: { $lt: cutoff } });
+      return result.deletedCount;
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The MongoDB adapter: deliberately thin. One collection per record type, `_id` = record id,
+ * indexes created on open, duplicate keys → ConflictError, revision checks in the update filter.
+ */
+import { MongoClient } from 'mongodb';
+import type { Store } from '../store.js';
+import { accountStore } from './accounts.js';
+import { attemptStore } from './attempts.js';
+import { deliveryStore } from './deliveries.js';
+import { collections, indexes } from './documents.js';
+import { settingStore } from './settings.js';
+import { webhookStore } from './webhooks.js';
+
+export interface MongoOptions {
+  url: string;
+  /** Defaults to the database named in the URL, else `callhook`. */
+  dbName?: string;
+}
+
+/** The path segment of a mongodb:// or mongodb+srv:// URL (which may list several hosts). */
+export function databaseInUrl(url: string): string | undefined {
+  const name = /^mongodb(?:\+srv)?:\/\/[^/?]*\/([^?]*)/.exec(url)?.[1];
+  return name === undefined || name === '' ? undefined : decodeURIComponent(name);
+}
+
+export async function openMongoStore(options: MongoOptions): Promise<Store> {
+  const client = new MongoClient(options.url);
+  await client.connect();
+  try {
+    const db = client.db(options.dbName ?? databaseInUrl(options.url) ?? 'callhook');
+    const c = collections(db);
+    for (const [name, specs] of Object.entries(indexes)) {
+      if (specs.length > 0) await db.collection(name).createIndexes(specs);
+    }
+    return {
+      ...accountStore(c),
+      ...webhookStore(c),
+      ...attemptStore(c),
+      ...deliveryStore(c),
+      ...settingStore(c),
+      async ping() {
+        await db.command({ ping: 1 });
+      },
+      async close() {
+        await client.close();
+      },
+    };
+  } catch (error) {
+    await client.close();
+    throw error;
+  }
+}

@@ -1,0 +1,124 @@
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { AccountStore } from '../store.js';
+import { decodeIdCursor, encodeIdCursor } from '../cursor.js';
+import type { Database } from './driver.js';
+import { conflictOnDuplicate } from './errors.js';
+import { type AccountRow, toAccount, toJson } from './rows.js';
+
+/** Every table keyed by account, for the tree delete. */
+const accountOwnedTables = ['webhooks', 'attempts', 'deliveries'] as const;
+
+export function accountStore(db: Database): AccountStore {
+  const insert = db.prepare<AccountRow, AccountRow>(
+    `INSERT INTO accounts (id, parent_id, tree, api_key, doc, revision, created_at, modified_at)
+     VALUES (@id, @parent_id, @tree, @api_key, @doc, @revision, @created_at, @modified_at) RETURNING *`,
+  );
+  const byId = db.prepare<{ id: string }, AccountRow>('SELECT * FROM accounts WHERE id = @id');
+  const byApiKey = db.prepare<{ apiKey: string }, AccountRow>('SELECT * FROM accounts WHERE api_key = @apiKey');
+  const master = db.prepare<Record<string, never>, AccountRow>('SELECT * FROM accounts WHERE parent_id IS NULL');
+  const children = db.prepare<{ parentId: string; start: string; limit: number }, AccountRow>(
+    `SELECT * FROM accounts WHERE parent_id = @parentId AND id >= @start ORDER BY id LIMIT @limit`,
+  );
+  const descendants = db.prepare<{ id: string }, { id: string }>(
+    `WITH RECURSIVE below(id) AS (
+       SELECT id FROM accounts WHERE parent_id = @id
+       UNION ALL
+       SELECT a.id FROM accounts a JOIN below b ON a.parent_id = b.id
+     )
+     SELECT id FROM below ORDER BY id`,
+  );
+  const update = db.prepare<{ id: string; revision: number; doc: string; apiKey: string | null; now: number }, AccountRow>(
+    `UPDATE accounts SET doc = @doc, api_key = coalesce(@apiKey, api_key), revision = revision + 1, modified_at = @now
+     WHERE id = @id AND revision = @revision RETURNING *`,
+  );
+  const deleteAccounts = db.prepare<{ ids: string }, never>('DELETE FROM accounts WHERE id IN (SELECT value FROM json_each(@ids))');
+  const deleteOwned = accountOwnedTables.map((table) =>
+    db.prepare<{ ids: string }, never>(`DELETE FROM ${table} WHERE account_id IN (SELECT value FROM json_each(@ids))`),
+  );
+
+  const listDescendants = (id: string): string[] => descendants.all({ id }).map((row) => row.id);
+
+  const deleteTree = db.transaction((accountId: string): string[] => {
+    if (byId.get({ id: accountId }) === undefined) return [];
+    const ids = [accountId, ...listDescendants(accountId)];
+    const param = { ids: JSON.stringify(ids) };
+    for (const statement of deleteOwned) statement.run(param);
+    deleteAccounts.run(param);
+    return ids;
+  });
+
+  return {
+    async createAccount(account) {
+      const now = Date.now();
+      const row = conflictOnDuplicate(
+        () =>
+          insert.get({
+            id: account.id,
+            parent_id: account.parentId,
+            tree: toJson(account.tree),
+            api_key: account.apiKey,
+            doc: toJson(account.doc),
+            revision: 1,
+            created_at: now,
+            modified_at: now,
+          }),
+        `account ${account.id} exists, or its API key or root position is taken`,
+      );
+      if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
+      return toAccount(row);
+    },
+
+    async getAccount(accountId) {
+      const row = byId.get({ id: accountId });
+      return row === undefined ? null : toAccount(row);
+    },
+
+    async findAccountByApiKey(apiKey) {
+      const row = byApiKey.get({ apiKey });
+      return row === undefined ? null : toAccount(row);
+    },
+
+    async getMasterAccount() {
+      const row = master.get({});
+      return row === undefined ? null : toAccount(row);
+    },
+
+    async listChildAccounts(accountId, page) {
+      const start = page.startKey === undefined ? '' : decodeIdCursor(page.startKey);
+      // One extra row tells whether another page exists; SQLite reads LIMIT -1 as "no limit".
+      const limit = page.limit === undefined ? -1 : page.limit + 1;
+      const rows = children.all({ parentId: accountId, start, limit });
+      if (page.limit === undefined || rows.length <= page.limit) return { items: rows.map(toAccount) };
+      const next = rows[page.limit];
+      return {
+        items: rows.slice(0, page.limit).map(toAccount),
+        ...(next !== undefined ? { nextStartKey: encodeIdCursor(next.id) } : {}),
+      };
+    },
+
+    async listDescendantIds(accountId) {
+      return listDescendants(accountId);
+    },
+
+    async updateAccount(accountId, expectedRevision, change) {
+      const row = conflictOnDuplicate(
+        () =>
+          update.get({
+            id: accountId,
+            revision: expectedRevision,
+            doc: toJson(change.doc),
+            apiKey: change.apiKey ?? null,
+            now: Date.now(),
+          }),
+        'the API key is taken by another account',
+      );
+      if (row !== undefined) return toAccount(row);
+      if (byId.get({ id: accountId }) === undefined) throw new NotFoundError(accountId);
+      throw new ConflictError(`account ${accountId} changed since revision ${expectedRevision}`);
+    },
+
+    async deleteAccountTree(accountId) {
+      return deleteTree.immediate(accountId);
+    },
+  };
+}

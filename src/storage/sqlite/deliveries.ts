@@ -1,0 +1,124 @@
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { DeliveryStore, NewDelivery } from '../store.js';
+import type { Database } from './driver.js';
+import { type DeliveryRow, toDelivery, toJson, toMs } from './rows.js';
+
+type Scoped = { accountId: string; id: string };
+
+/*
+ * updated_at moves with the delivery's state (insert, outcome), not with leases: it drives
+ * listFailedDeliveries and the retention sweep, which care about outcomes, not who held a lease.
+ */
+export function deliveryStore(db: Database): DeliveryStore {
+  // ON CONFLICT (id) rather than INSERT OR IGNORE: only a taken id is skipped; a NOT NULL or
+  // CHECK failure still throws and rolls the whole batch back.
+  const insert = db.prepare<DeliveryRow, never>(
+    `INSERT INTO deliveries (id, account_id, hook_id, hook_event, payload, status, attempt_count, next_attempt_at,
+                             lease_owner, lease_expires_at, event_at, created_at, updated_at)
+     VALUES (@id, @account_id, @hook_id, @hook_event, @payload, @status, @attempt_count, @next_attempt_at,
+             @lease_owner, @lease_expires_at, @event_at, @created_at, @updated_at)
+     ON CONFLICT (id) DO NOTHING`,
+  );
+  // One statement, so the pick and the lease are atomic even across processes sharing the file.
+  const claim = db.prepare<{ owner: string; now: number; leaseExpiresAt: number; limit: number }, DeliveryRow>(
+    `UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @leaseExpiresAt
+     WHERE id IN (
+       SELECT id FROM deliveries
+       WHERE status = 'pending' AND next_attempt_at <= @now
+         AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+       ORDER BY next_attempt_at, id LIMIT @limit
+     )
+     RETURNING *`,
+  );
+  const finish = db.prepare<Scoped & { owner: string; status: string; attemptCount: number; nextAttemptAt: number; now: number }, never>(
+    `UPDATE deliveries
+     SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAt,
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+     WHERE account_id = @accountId AND id = @id AND lease_owner = @owner`,
+  );
+  const release = db.prepare<{ owner: string }, never>(
+    'UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner',
+  );
+  const byId = db.prepare<Scoped, DeliveryRow>('SELECT * FROM deliveries WHERE account_id = @accountId AND id = @id');
+  const failed = db.prepare<Scoped & { since: number; limit: number }, DeliveryRow>(
+    `SELECT * FROM deliveries
+     WHERE account_id = @accountId AND hook_id = @id AND status = 'failed' AND updated_at >= @since
+     ORDER BY updated_at, id LIMIT @limit`,
+  );
+  const pending = db.prepare<Record<string, never>, { n: number }>(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`);
+  const removeFinished = db.prepare<{ cutoff: number }, never>(`DELETE FROM deliveries WHERE status <> 'pending' AND updated_at < @cutoff`);
+
+  const insertAll = db.transaction((deliveries: readonly NewDelivery[]): string[] => {
+    const now = Date.now();
+    const inserted: string[] = [];
+    for (const d of deliveries) {
+      const { changes } = insert.run({
+        id: d.id,
+        account_id: d.accountId,
+        hook_id: d.hookId,
+        hook_event: d.hookEvent,
+        payload: toJson(d.payload),
+        status: d.status,
+        attempt_count: d.attemptCount,
+        next_attempt_at: toMs(d.nextAttemptAt),
+        lease_owner: d.leaseOwner,
+        lease_expires_at: d.leaseExpiresAt === null ? null : toMs(d.leaseExpiresAt),
+        event_at: toMs(d.eventAt),
+        created_at: now,
+        updated_at: now,
+      });
+      if (changes === 1) inserted.push(d.id);
+    }
+    return inserted;
+  });
+
+  return {
+    async insertDeliveries(deliveries) {
+      return insertAll.immediate(deliveries);
+    },
+
+    async claimDueDeliveries(owner, now, leaseExpiresAt, limit) {
+      if (limit <= 0) return [];
+      const rows = claim.all({ owner, now: toMs(now), leaseExpiresAt: toMs(leaseExpiresAt), limit });
+      // RETURNING gives rows in no promised order.
+      rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      return rows.map(toDelivery);
+    },
+
+    async finishDelivery(accountId, deliveryId, owner, outcome) {
+      const scope = { accountId, id: deliveryId };
+      const { changes } = finish.run({
+        ...scope,
+        owner,
+        status: outcome.status,
+        attemptCount: outcome.attemptCount,
+        nextAttemptAt: toMs(outcome.nextAttemptAt),
+        now: Date.now(),
+      });
+      if (changes === 1) return;
+      if (byId.get(scope) === undefined) throw new NotFoundError(deliveryId);
+      throw new ConflictError(`delivery ${deliveryId} is not leased by ${owner}`);
+    },
+
+    async releaseLeases(owner) {
+      return release.run({ owner }).changes;
+    },
+
+    async getDelivery(accountId, deliveryId) {
+      const row = byId.get({ accountId, id: deliveryId });
+      return row === undefined ? null : toDelivery(row);
+    },
+
+    async listFailedDeliveries(accountId, hookId, since, limit) {
+      return failed.all({ accountId, id: hookId, since: toMs(since), limit }).map(toDelivery);
+    },
+
+    async countPendingDeliveries() {
+      return pending.get({})?.n ?? 0;
+    },
+
+    async deleteFinishedDeliveriesBefore(cutoff) {
+      return removeFinished.run({ cutoff: toMs(cutoff) }).changes;
+    },
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * Row ↔ record mapping: INTEGER ms ↔ Date, JSON text ↔ JsonObject. Rows are type aliases, not
+ * interfaces, so they satisfy the driver's Record<string, BindValue> parameter constraint.
+ */
+import type { JsonObject } from '../../domain/json.js';
+import type { AccountRecord, AttemptRecord, DeliveryRecord, DeliveryStatus, WebhookRecord } from '../store.js';
+
+export type AccountRow = {
+  id: string;
+  parent_id: string | null;
+  tree: string;
+  api_key: string;
+  doc: string;
+  revision: number;
+  created_at: number;
+  modified_at: number;
+};
+
+export type WebhookRow = {
+  id: string;
+  account_id: string;
+  doc: string;
+  disabled_reason: string | null;
+  revision: number;
+  created_at: number;
+  modified_at: number;
+};
+
+export type AttemptRow = {
+  id: string;
+  account_id: string;
+  hook_id: string;
+  created_at: number;
+  doc: string;
+};
+
+export type DeliveryRow = {
+  id: string;
+  account_id: string;
+  hook_id: string;
+  hook_event: string;
+  payload: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_expires_at: number | null;
+  event_at: number;
+  created_at: number;
+  updated_at: number;
+};
+
+export function toJson(value: JsonObject | string[]): string {
+  return JSON.stringify(value);
+}
+
+function parseObject(text: string): JsonObject {
+  return JSON.parse(text) as JsonObject;
+}
+
+/** An invalid Date would bind as NULL (NaN); refuse it instead, inside any open transaction. */
+export function toMs(date: Date): number {
+  const ms = date.getTime();
+  if (Number.isNaN(ms)) throw new TypeError('invalid Date');
+  return ms;
+}
+
+export function toAccount(row: AccountRow): AccountRecord {
+  return {
+    id: row.id,
+    parentId: row.parent_id,
+    tree: JSON.parse(row.tree) as string[],
+    apiKey: row.api_key,
+    doc: parseObject(row.doc),
+    revision: row.revision,
+    createdAt: new Date(row.created_at),
+    modifiedAt: new Date(row.modified_at),
+  };
+}
+
+export function toWebhook(row: WebhookRow): WebhookRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    doc: parseObject(row.doc),
+    disabledReason: row.disabled_reason,
+    revision: row.revision,
+    createdAt: new Date(row.created_at),
+    modifiedAt: new Date(row.modified_at),
+  };
+}
+
+export function toAttempt(row: AttemptRow): AttemptRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    hookId: row.hook_id,
+    createdAt: new Date(row.created_at),
+    doc: parseObject(row.doc),
+  };
+}
+
+export function toDelivery(row: DeliveryRow): DeliveryRecord {
+  return {
+    id: row.id,
+    accountId: row.account_id,
+    hookId: row.hook_id,
+    hookEvent: row.hook_event,
+    payload: parseObject(row.payload),
+    status: row.status,
+    attemptCount: row.attempt_count,
+    nextAttemptAt: new Date(row.next_attempt_at),
+    leaseOwner: row.lease_owner,
+    leaseExpiresAt: row.lease_expires_at === null ? null : new Date(row.lease_expires_at),
+    eventAt: new Date(row.event_at),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Schema migrations, applied on open. `PRAGMA user_version` records how many have run; each
+ * migration runs in its own transaction together with the version bump, so a crash mid-way
+ * leaves the database at the previous version. Append only: never edit a shipped migration.
+ *
+ * Times are INTEGER milliseconds since the epoch (exact, and ordered like the numbers they are);
+ * documents are JSON text, which JSON.parse gives back with key order intact.
+ * No foreign keys: the port spells out every cascade (deleteAccountTree, deleteWebhook), the
+ * Mongo adapter has none either, and both must behave the same.
+ */
+import type { Database } from './driver.js';
+
+const migrations: readonly string[] = [
+  `
+  CREATE TABLE accounts (
+    id TEXT PRIMARY KEY,
+    parent_id TEXT,
+    tree TEXT NOT NULL,
+    api_key TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX accounts_api_key ON accounts (api_key);
+  CREATE INDEX accounts_parent ON accounts (parent_id, id);
+  -- Every root row has the same indexed value, so a second root is a UNIQUE violation.
+  CREATE UNIQUE INDEX accounts_single_root ON accounts ((parent_id IS NULL)) WHERE parent_id IS NULL;
+
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    disabled_reason TEXT,
+    revision INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    modified_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX webhooks_account ON webhooks (account_id, id);
+
+  CREATE TABLE attempts (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    hook_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    doc TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX attempts_account_time ON attempts (account_id, created_at, id);
+  CREATE INDEX attempts_hook_time ON attempts (account_id, hook_id, created_at, id);
+  CREATE INDEX attempts_created ON attempts (created_at);
+
+  CREATE TABLE deliveries (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    hook_id TEXT NOT NULL,
+    hook_event TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+    attempt_count INTEGER NOT NULL,
+    next_attempt_at INTEGER NOT NULL,
+    lease_owner TEXT,
+    lease_expires_at INTEGER,
+    event_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  -- Partial indexes: queries name status = 'pending' literally so the planner can use them.
+  CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE status = 'pending';
+  CREATE INDEX deliveries_lease_owner ON deliveries (lease_owner) WHERE lease_owner IS NOT NULL;
+  CREATE INDEX deliveries_hook ON deliveries (account_id, hook_id, status, updated_at);
+  CREATE INDEX deliveries_finished ON deliveries (updated_at) WHERE status <> 'pending';
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  ) STRICT;
+  `,
+];
+
+function versionOf(db: Database): number {
+  return Number(db.pragma('user_version', { simple: true }));
+}
+
+export function migrate(db: Database): void {
+  const found = versionOf(db);
+  if (found > migrations.length) {
+    throw new Error(`SQLite schema version ${found} is newer than this callhook knows (${migrations.length}); refusing to open`);
+  }
+  migrations.forEach((sql, index) => {
+    const version = index + 1;
+    // The version is read again under the write lock: another process opening the same file
+    // may have applied this step while we waited.
+    db.transaction(() => {
+      if (versionOf(db) >= version) return;
+      db.exec(sql);
+      // PRAGMA takes no bound parameters; `version` is an integer we computed.
+      db.exec(`PRAGMA user_version = ${version}`);
+    }).immediate();
+  });
+}

@@ -1,0 +1,115 @@
+import type { JsonObject } from '../../domain/json.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import type { WebhookStore } from '../store.js';
+import type { Database } from './driver.js';
+import { conflictOnDuplicate } from './errors.js';
+import { type WebhookRow, toJson, toWebhook } from './rows.js';
+
+type Scoped = { accountId: string; id: string };
+
+export function webhookStore(db: Database): WebhookStore {
+  const insert = db.prepare<WebhookRow, WebhookRow>(
+    `INSERT INTO webhooks (id, account_id, doc, disabled_reason, revision, created_at, modified_at)
+     VALUES (@id, @account_id, @doc, @disabled_reason, @revision, @created_at, @modified_at) RETURNING *`,
+  );
+  const byId = db.prepare<Scoped, WebhookRow>('SELECT * FROM webhooks WHERE account_id = @accountId AND id = @id');
+  const byAccount = db.prepare<{ accountId: string }, WebhookRow>('SELECT * FROM webhooks WHERE account_id = @accountId ORDER BY id');
+  const count = db.prepare<{ accountId: string }, { n: number }>('SELECT count(*) AS n FROM webhooks WHERE account_id = @accountId');
+  // json_type says 'false' only for a JSON false, so an absent `enabled` (or any other value) counts as enabled.
+  const enabled = db.prepare<{ accountIds: string }, WebhookRow>(
+    `SELECT * FROM webhooks
+     WHERE account_id IN (SELECT value FROM json_each(@accountIds))
+       AND json_type(doc, '$.enabled') IS NOT 'false'
+     ORDER BY account_id, id`,
+  );
+  const autoDisabled = db.prepare<{ accountIds: string }, WebhookRow>(
+    `SELECT * FROM webhooks
+     WHERE account_id IN (SELECT value FROM json_each(@accountIds))
+       AND json_type(doc, '$.enabled') = 'false' AND disabled_reason IS NOT NULL`,
+  );
+  const update = db.prepare<Scoped & { revision: number; doc: string; disabledReason: string | null; now: number }, WebhookRow>(
+    `UPDATE webhooks SET doc = @doc, disabled_reason = @disabledReason, revision = revision + 1, modified_at = @now
+     WHERE account_id = @accountId AND id = @id AND revision = @revision RETURNING *`,
+  );
+  const remove = db.prepare<Scoped, WebhookRow>('DELETE FROM webhooks WHERE account_id = @accountId AND id = @id RETURNING *');
+  const removeUnfinished = db.prepare<Scoped, never>(
+    `DELETE FROM deliveries WHERE account_id = @accountId AND hook_id = @id AND status = 'pending'`,
+  );
+
+  const replace = (scope: Scoped, revision: number, doc: JsonObject, disabledReason: string | null): WebhookRow | undefined =>
+    update.get({ ...scope, revision, doc: toJson(doc), disabledReason, now: Date.now() });
+
+  const deleteHook = db.transaction((scope: Scoped) => {
+    const row = remove.get(scope);
+    if (row !== undefined) removeUnfinished.run(scope);
+    return row;
+  });
+
+  // Done in JS rather than with json_set so the document is rewritten exactly as JSON.stringify
+  // writes every other document; `enabled` keeps its position because the key already exists.
+  const reenable = db.transaction((accountIds: readonly string[]): number => {
+    const rows = autoDisabled.all({ accountIds: JSON.stringify(accountIds) });
+    for (const row of rows) {
+      const doc = { ...(JSON.parse(row.doc) as JsonObject), enabled: true };
+      replace({ accountId: row.account_id, id: row.id }, row.revision, doc, null);
+    }
+    return rows.length;
+  });
+
+  return {
+    async createWebhook(accountId, hook) {
+      const now = Date.now();
+      const row = conflictOnDuplicate(
+        () =>
+          insert.get({
+            id: hook.id,
+            account_id: accountId,
+            doc: toJson(hook.doc),
+            disabled_reason: null,
+            revision: 1,
+            created_at: now,
+            modified_at: now,
+          }),
+        `webhook ${hook.id} exists`,
+      );
+      if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
+      return toWebhook(row);
+    },
+
+    async getWebhook(accountId, hookId) {
+      const row = byId.get({ accountId, id: hookId });
+      return row === undefined ? null : toWebhook(row);
+    },
+
+    async listWebhooks(accountId) {
+      return byAccount.all({ accountId }).map(toWebhook);
+    },
+
+    async countWebhooks(accountId) {
+      return count.get({ accountId })?.n ?? 0;
+    },
+
+    async listEnabledWebhooks(accountIds) {
+      if (accountIds.length === 0) return [];
+      return enabled.all({ accountIds: JSON.stringify(accountIds) }).map(toWebhook);
+    },
+
+    async replaceWebhook(accountId, hookId, expectedRevision, change) {
+      const scope = { accountId, id: hookId };
+      const row = replace(scope, expectedRevision, change.doc, change.disabledReason);
+      if (row !== undefined) return toWebhook(row);
+      if (byId.get(scope) === undefined) throw new NotFoundError(hookId);
+      throw new ConflictError(`webhook ${hookId} changed since revision ${expectedRevision}`);
+    },
+
+    async deleteWebhook(accountId, hookId) {
+      const row = deleteHook.immediate({ accountId, id: hookId });
+      return row === undefined ? null : toWebhook(row);
+    },
+
+    async reenableWebhooks(accountIds) {
+      if (accountIds.length === 0) return 0;
+      return reenable.immediate(accountIds);
+    },
+  };
+}

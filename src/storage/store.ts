@@ -1,0 +1,208 @@
+/**
+ * The storage port. SQLite (embedded default) and MongoDB implement it, and one contract
+ * suite (test/contract/store.contract.ts) runs against both. Rules every adapter keeps:
+ * - every account-owned query is scoped by the account id in the method's signature;
+ * - no driver type crosses this interface;
+ * - driver errors become the app's errors: a duplicate key or a lost revision race is a
+ *   ConflictError, a missing document on a write is a NotFoundError;
+ * - documents (`doc`) round-trip exactly, key order included;
+ * - dates are `Date` objects with millisecond precision.
+ */
+import type { JsonObject } from '../domain/json.js';
+
+export interface PageRequest {
+  /** Maximum items to return; `undefined` means all (Crossbar's `paginate=false`). */
+  limit?: number;
+  /** Opaque cursor from a previous page's `nextStartKey`. */
+  startKey?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present only when another page exists. Opaque to callers. */
+  nextStartKey?: string;
+}
+
+export interface AccountRecord {
+  id: string;
+  /** null only for the master (root) account. */
+  parentId: string | null;
+  /** Ancestor ids, root first, parent last (Kazoo's pvt_tree). Empty for the master. */
+  tree: string[];
+  apiKey: string;
+  /** Public fields (`name`, `timezone`, …) as the API stores them; never contains `id`. */
+  doc: JsonObject;
+  revision: number;
+  createdAt: Date;
+  modifiedAt: Date;
+}
+
+export interface NewAccount {
+  id: string;
+  parentId: string | null;
+  tree: string[];
+  apiKey: string;
+  doc: JsonObject;
+}
+
+export interface WebhookRecord {
+  id: string;
+  accountId: string;
+  /** Public fields with schema defaults applied (`name`, `uri`, `hook`, `enabled`, …); never `id`. */
+  doc: JsonObject;
+  /** Set when callhook disabled the hook itself (Kazoo's pvt_disabled_message). */
+  disabledReason: string | null;
+  revision: number;
+  createdAt: Date;
+  modifiedAt: Date;
+}
+
+export interface WebhookChange {
+  doc: JsonObject;
+  disabledReason: string | null;
+}
+
+export interface AttemptRecord {
+  id: string;
+  accountId: string;
+  hookId: string;
+  createdAt: Date;
+  /** Kazoo's attempt fields (hook_event, uri, result, resp_status_code, …). */
+  doc: JsonObject;
+}
+
+export interface AttemptQuery extends PageRequest {
+  /** Only this hook's attempts when set. */
+  hookId?: string;
+  /** Inclusive bounds on createdAt. */
+  from: Date;
+  to: Date;
+}
+
+export interface AccountStore {
+  /** Throws ConflictError when the id exists, or when a second root (parentId null) is created. */
+  createAccount(account: NewAccount): Promise<AccountRecord>;
+  getAccount(accountId: string): Promise<AccountRecord | null>;
+  findAccountByApiKey(apiKey: string): Promise<AccountRecord | null>;
+  getMasterAccount(): Promise<AccountRecord | null>;
+  /** Direct children, ordered by id ascending, paginated. */
+  listChildAccounts(accountId: string, page: PageRequest): Promise<Page<AccountRecord>>;
+  /** Ids of every account below `accountId` (not itself), any depth. */
+  listDescendantIds(accountId: string): Promise<string[]>;
+  /** Replaces doc (and apiKey when given) if the stored revision matches; revision + 1. */
+  updateAccount(
+    accountId: string,
+    expectedRevision: number,
+    change: { doc: JsonObject; apiKey?: string },
+  ): Promise<AccountRecord>;
+  /** Deletes the account, all its descendants, and their webhooks, attempts and deliveries. Returns deleted account ids. */
+  deleteAccountTree(accountId: string): Promise<string[]>;
+}
+
+export interface WebhookStore {
+  /** Throws ConflictError when the id is taken (by any account). */
+  createWebhook(accountId: string, hook: { id: string; doc: JsonObject }): Promise<WebhookRecord>;
+  getWebhook(accountId: string, hookId: string): Promise<WebhookRecord | null>;
+  /** Every hook of the account, ordered by id ascending. Accounts hold few hooks (a configured cap). */
+  listWebhooks(accountId: string): Promise<WebhookRecord[]>;
+  countWebhooks(accountId: string): Promise<number>;
+  /** Enabled hooks (`doc.enabled !== false`) of any of these accounts, for event matching. */
+  listEnabledWebhooks(accountIds: readonly string[]): Promise<WebhookRecord[]>;
+  /** Replaces doc and disabledReason if the stored revision matches (else ConflictError; NotFoundError if gone). */
+  replaceWebhook(
+    accountId: string,
+    hookId: string,
+    expectedRevision: number,
+    change: WebhookChange,
+  ): Promise<WebhookRecord>;
+  /** Deletes the hook and its unfinished deliveries. Returns the deleted record, or null when there was none. */
+  deleteWebhook(accountId: string, hookId: string): Promise<WebhookRecord | null>;
+  /**
+   * Re-enables the hooks callhook auto-disabled (doc.enabled false and disabledReason set) in these
+   * accounts: enabled true, disabledReason null, revision + 1. Returns how many changed.
+   */
+  reenableWebhooks(accountIds: readonly string[]): Promise<number>;
+}
+
+export interface AttemptStore {
+  insertAttempt(accountId: string, attempt: AttemptRecord): Promise<void>;
+  /** Newest first (createdAt desc, then id desc), within [from, to]. */
+  listAttempts(accountId: string, query: AttemptQuery): Promise<Page<AttemptRecord>>;
+  /** Retention sweep across all accounts. Returns how many were removed. */
+  deleteAttemptsBefore(cutoff: Date): Promise<number>;
+}
+
+export interface SettingStore {
+  /**
+   * Returns the stored value for `key`, or stores `candidate` and returns it when none exists.
+   * Atomic across instances sharing the store: every caller gets the same value.
+   */
+  getOrCreateSetting(key: string, candidate: string): Promise<string>;
+}
+
+/**
+ * The outbox: one record per (event, hook). Stored before the AMQP message is acked, so a
+ * crash means a retry, never a loss. A delivery is worked on only under a lease.
+ */
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'cancelled';
+
+export interface DeliveryRecord {
+  /** Stable across attempts; sent as `webhook-id`. */
+  id: string;
+  /** The hook owner's account. */
+  accountId: string;
+  hookId: string;
+  /** Kazoo's internal event name for the attempts log (CHANNEL_CREATE, call.finished, …). */
+  hookEvent: string;
+  /** The payload as built at fan-out (custom_data merged); sent on every attempt. */
+  payload: JsonObject;
+  status: DeliveryStatus;
+  /** Attempts made so far. */
+  attemptCount: number;
+  nextAttemptAt: Date;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  /** When the source event happened (end-to-end latency). */
+  eventAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewDelivery = Omit<DeliveryRecord, 'createdAt' | 'updatedAt'>;
+
+export interface DeliveryOutcome {
+  status: DeliveryStatus;
+  attemptCount: number;
+  nextAttemptAt: Date;
+}
+
+export interface DeliveryStore {
+  /**
+   * Inserts the batch atomically (all or none). A delivery whose id already exists is skipped,
+   * so re-processing a redelivered message does not duplicate work. Returns the ids inserted.
+   */
+  insertDeliveries(deliveries: readonly NewDelivery[]): Promise<string[]>;
+  /**
+   * Leases up to `limit` pending deliveries that are due (nextAttemptAt <= now) and not under
+   * a live lease (leaseExpiresAt null or <= now), oldest nextAttemptAt first. Two callers never
+   * get the same delivery while its lease lives.
+   */
+  claimDueDeliveries(owner: string, now: Date, leaseExpiresAt: Date, limit: number): Promise<DeliveryRecord[]>;
+  /** Records an outcome and releases the lease, only while `owner` holds it (else ConflictError). */
+  finishDelivery(accountId: string, deliveryId: string, owner: string, outcome: DeliveryOutcome): Promise<void>;
+  /** Gives leases of `owner` back (shutdown) so another instance can take them at once. */
+  releaseLeases(owner: string): Promise<number>;
+  getDelivery(accountId: string, deliveryId: string): Promise<DeliveryRecord | null>;
+  /** Failed (exhausted) deliveries of a hook updated at or after `since`, oldest first. */
+  listFailedDeliveries(accountId: string, hookId: string, since: Date, limit: number): Promise<DeliveryRecord[]>;
+  /** Pending deliveries across all accounts (metrics gauge). */
+  countPendingDeliveries(): Promise<number>;
+  /** Removes delivered/failed/cancelled deliveries last updated before `cutoff`. */
+  deleteFinishedDeliveriesBefore(cutoff: Date): Promise<number>;
+}
+
+export interface Store extends AccountStore, WebhookStore, AttemptStore, DeliveryStore, SettingStore {
+  /** Cheap round trip for /health. Throws when the store cannot answer. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

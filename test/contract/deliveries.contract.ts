@@ -1,0 +1,230 @@
+import assert from 'node:assert/strict';
+import { ConflictError, NotFoundError } from '../../src/errors.js';
+import type { DeliveryOutcome, Store } from '../../src/storage/store.js';
+import { at, buildDelivery, newId, trickyDoc } from '../support/store-fixtures.js';
+import type { StoreTest } from './store.contract.js';
+
+const lease = 30_000;
+
+function outcome(status: DeliveryOutcome['status'], nextAttemptAt = at(0), attemptCount = 1): DeliveryOutcome {
+  return { status, attemptCount, nextAttemptAt };
+}
+
+/** Claims up to `count` deliveries due at `now` for `owner`; returns their ids in claim order. */
+async function leased(store: Store, owner: string, now: Date, count: number): Promise<string[]> {
+  const claimed = await store.claimDueDeliveries(owner, now, new Date(now.getTime() + lease), count);
+  return claimed.map((d) => d.id);
+}
+
+export function deliveryContract(test: StoreTest): void {
+  test('insertDeliveries stores the batch exactly and returns the inserted ids', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const one = buildDelivery(accountId, hookId, at(0), { payload: trickyDoc() });
+    const two = buildDelivery(accountId, hookId, at(7), { attemptCount: 2, hookEvent: 'call.finished' });
+    const before = Date.now();
+    assert.deepEqual(await store.insertDeliveries([one, two]), [one.id, two.id]);
+
+    const read = await store.getDelivery(accountId, one.id);
+    assert.ok(read !== null);
+    const { createdAt, updatedAt, ...rest } = read;
+    assert.deepEqual(rest, one);
+    assert.equal(JSON.stringify(read.payload), JSON.stringify(one.payload));
+    assert.equal(read.nextAttemptAt.getTime(), at(0).getTime());
+    assert.equal(read.eventAt.getTime(), one.eventAt.getTime());
+    assert.ok(createdAt instanceof Date && createdAt.getTime() >= before - 1000);
+    assert.equal(updatedAt.getTime(), createdAt.getTime());
+    assert.equal((await store.getDelivery(accountId, two.id))?.attemptCount, 2);
+    assert.equal(await store.getDelivery(newId(), one.id), null, 'scoped by account');
+    assert.deepEqual(await store.insertDeliveries([]), []);
+  });
+
+  test('insertDeliveries skips existing ids (also within one batch) and keeps the stored copy', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const existing = buildDelivery(accountId, hookId, at(0));
+    await store.insertDeliveries([existing]);
+    const fresh = buildDelivery(accountId, hookId, at(1));
+    const changed = { ...existing, payload: { overwritten: true } };
+    assert.deepEqual(await store.insertDeliveries([changed, fresh, { ...fresh, hookEvent: 'dup' }]), [fresh.id]);
+    assert.deepEqual((await store.getDelivery(accountId, existing.id))?.payload, existing.payload);
+    assert.equal((await store.getDelivery(accountId, fresh.id))?.hookEvent, fresh.hookEvent);
+    assert.equal(await store.countPendingDeliveries(), 2);
+  });
+
+  test('insertDeliveries is all or nothing: one bad record stores none', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const good = buildDelivery(accountId, hookId, at(0));
+    const bad = buildDelivery(accountId, hookId, at(0), { eventAt: new Date(Number.NaN) });
+    await assert.rejects(store.insertDeliveries([good, bad]));
+    assert.equal(await store.getDelivery(accountId, good.id), null);
+    assert.equal(await store.countPendingDeliveries(), 0);
+  });
+
+  test('claimDueDeliveries leases due pending deliveries, oldest first, up to the limit', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const d1 = buildDelivery(accountId, hookId, at(-3000));
+    const d2 = buildDelivery(accountId, hookId, at(-2000));
+    const d3 = buildDelivery(accountId, hookId, at(0));
+    const future = buildDelivery(accountId, hookId, at(1));
+    const finished = buildDelivery(accountId, hookId, at(-9000), { status: 'delivered' });
+    await store.insertDeliveries([d3, future, d2, finished, d1]);
+
+    const first = await store.claimDueDeliveries('worker-a', at(0), at(lease), 2);
+    assert.deepEqual(
+      first.map((d) => d.id),
+      [d1.id, d2.id],
+    );
+    assert.ok(first.every((d) => d.leaseOwner === 'worker-a' && d.leaseExpiresAt?.getTime() === at(lease).getTime()));
+    const stored = await store.getDelivery(accountId, d1.id);
+    assert.equal(stored?.leaseOwner, 'worker-a');
+    assert.equal(stored?.leaseExpiresAt?.getTime(), at(lease).getTime());
+
+    const second = await store.claimDueDeliveries('worker-b', at(0), at(lease), 10);
+    assert.deepEqual(
+      second.map((d) => d.id),
+      [d3.id],
+      'live leases, future and finished ones are skipped',
+    );
+    assert.deepEqual(await store.claimDueDeliveries('worker-c', at(0), at(lease), 10), []);
+    assert.deepEqual(await store.claimDueDeliveries('worker-c', at(0), at(lease), 0), []);
+
+    // Once the leases expire (at == lease expiry counts as expired) everything due is claimable again.
+    const retaken = await store.claimDueDeliveries('worker-c', at(lease), at(2 * lease), 10);
+    assert.deepEqual(
+      retaken.map((d) => d.id),
+      [d1.id, d2.id, d3.id, future.id],
+    );
+    assert.ok(retaken.every((d) => d.leaseOwner === 'worker-c'));
+  });
+
+  test('concurrent claimers never get the same delivery', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const batch = Array.from({ length: 40 }, (_, i) => buildDelivery(accountId, hookId, at(-i)));
+    await store.insertDeliveries(batch);
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => store.claimDueDeliveries(`worker-${i}`, at(0), at(lease), 7)));
+    const ids = results.flat().map((d) => d.id);
+    assert.equal(new Set(ids).size, ids.length, 'a delivery was handed out twice');
+    assert.equal(ids.length, 40);
+    for (const [i, claimed] of results.entries()) {
+      assert.ok(claimed.length <= 7);
+      assert.ok(claimed.every((d) => d.leaseOwner === `worker-${i}`));
+    }
+  });
+
+  test('finishDelivery records the outcome under the lease only', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const d = buildDelivery(accountId, hookId, at(0));
+    await store.insertDeliveries([d]);
+    await assert.rejects(store.finishDelivery(accountId, d.id, 'worker-a', outcome('delivered')), ConflictError);
+    assert.deepEqual(await leased(store, 'worker-a', at(0), 1), [d.id]);
+
+    await assert.rejects(store.finishDelivery(accountId, d.id, 'worker-b', outcome('delivered')), ConflictError);
+    await assert.rejects(store.finishDelivery(newId(), d.id, 'worker-a', outcome('delivered')), NotFoundError);
+    await assert.rejects(store.finishDelivery(accountId, newId(), 'worker-a', outcome('delivered')), NotFoundError);
+
+    // A retry: still pending, due later, lease released.
+    const before = await store.getDelivery(accountId, d.id);
+    await store.finishDelivery(accountId, d.id, 'worker-a', outcome('pending', at(60_000), 1));
+    const after = await store.getDelivery(accountId, d.id);
+    assert.ok(before !== null && after !== null);
+    assert.equal(after.status, 'pending');
+    assert.equal(after.attemptCount, 1);
+    assert.equal(after.nextAttemptAt.getTime(), at(60_000).getTime());
+    assert.equal(after.leaseOwner, null);
+    assert.equal(after.leaseExpiresAt, null);
+    assert.ok(after.updatedAt.getTime() >= before.updatedAt.getTime());
+    await assert.rejects(store.finishDelivery(accountId, d.id, 'worker-a', outcome('delivered')), ConflictError);
+
+    assert.deepEqual(await leased(store, 'worker-b', at(59_999), 5), [], 'not due before nextAttemptAt');
+    assert.deepEqual(await leased(store, 'worker-b', at(60_000), 5), [d.id]);
+    await store.finishDelivery(accountId, d.id, 'worker-b', outcome('delivered', at(60_000), 2));
+    assert.equal((await store.getDelivery(accountId, d.id))?.status, 'delivered');
+    assert.deepEqual(await leased(store, 'worker-c', at(10 * lease), 5), [], 'finished deliveries are never claimed');
+    assert.equal(await store.countPendingDeliveries(), 0);
+  });
+
+  test("releaseLeases frees one owner's leases for immediate claiming", async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const batch = [at(-3), at(-2), at(-1)].map((t) => buildDelivery(accountId, hookId, t));
+    await store.insertDeliveries(batch);
+    const mine = await leased(store, 'worker-a', at(0), 2);
+    const theirs = await leased(store, 'worker-b', at(0), 1);
+    assert.equal(await store.releaseLeases('worker-a'), 2);
+    assert.equal(await store.releaseLeases('worker-a'), 0);
+    const freed = await store.getDelivery(accountId, mine[0] ?? '');
+    assert.equal(freed?.leaseOwner, null);
+    assert.equal(freed?.leaseExpiresAt, null);
+    assert.equal((await store.getDelivery(accountId, theirs[0] ?? ''))?.leaseOwner, 'worker-b');
+    assert.deepEqual(await leased(store, 'worker-c', at(0), 5), mine);
+  });
+
+  test('listFailedDeliveries lists a hook’s failed deliveries since a time, oldest first', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const otherHook = newId();
+    const batch = [
+      buildDelivery(accountId, hookId, at(-4)),
+      buildDelivery(accountId, hookId, at(-3)),
+      buildDelivery(accountId, hookId, at(-2)),
+      buildDelivery(accountId, otherHook, at(-1)),
+    ];
+    await store.insertDeliveries(batch);
+    const since = new Date(Date.now() - 1000);
+    const [f1, f2, retry, elsewhere] = await leased(store, 'worker', at(0), 4);
+    assert.ok(f1 !== undefined && f2 !== undefined && retry !== undefined && elsewhere !== undefined);
+    await store.finishDelivery(accountId, f1, 'worker', outcome('failed'));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.finishDelivery(accountId, f2, 'worker', outcome('failed'));
+    await store.finishDelivery(accountId, retry, 'worker', outcome('pending'));
+    await store.finishDelivery(accountId, elsewhere, 'worker', outcome('failed'));
+
+    const failed = await store.listFailedDeliveries(accountId, hookId, since, 10);
+    assert.deepEqual(
+      failed.map((d) => d.id),
+      [f1, f2],
+    );
+    assert.ok(failed.every((d) => d.status === 'failed'));
+    assert.deepEqual(
+      (await store.listFailedDeliveries(accountId, hookId, since, 1)).map((d) => d.id),
+      [f1],
+    );
+    assert.deepEqual(await store.listFailedDeliveries(accountId, hookId, new Date(Date.now() + 60_000), 10), []);
+    assert.deepEqual(await store.listFailedDeliveries(newId(), hookId, since, 10), []);
+  });
+
+  test('countPendingDeliveries counts pending deliveries of every account', async (store) => {
+    const a = newId();
+    const b = newId();
+    await store.insertDeliveries([
+      buildDelivery(a, newId(), at(0)),
+      buildDelivery(b, newId(), at(0)),
+      buildDelivery(b, newId(), at(0)),
+      buildDelivery(b, newId(), at(0), { status: 'failed' }),
+      buildDelivery(b, newId(), at(0), { status: 'cancelled' }),
+    ]);
+    assert.equal(await store.countPendingDeliveries(), 3);
+  });
+
+  test('deleteFinishedDeliveriesBefore removes finished deliveries and never pending ones', async (store) => {
+    const a = newId();
+    const hookId = newId();
+    const batch = [
+      buildDelivery(a, hookId, at(-1), { status: 'delivered' }),
+      buildDelivery(a, hookId, at(-1), { status: 'failed' }),
+      buildDelivery(a, hookId, at(-1), { status: 'cancelled' }),
+      buildDelivery(a, hookId, at(-1)),
+    ];
+    await store.insertDeliveries(batch);
+    assert.equal(await store.deleteFinishedDeliveriesBefore(new Date(Date.now() - 60_000)), 0);
+    assert.equal(await store.deleteFinishedDeliveriesBefore(new Date(Date.now() + 60_000)), 3);
+    for (const d of batch.slice(0, 3)) assert.equal(await store.getDelivery(a, d.id), null);
+    assert.ok((await store.getDelivery(a, batch[3]?.id ?? '')) !== null);
+    assert.equal(await store.countPendingDeliveries(), 1);
+  });
+}

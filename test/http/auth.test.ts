@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SignJWT } from 'jose';
+import { Client, dataOf } from '../support/client.js';
+import { jwtSecret, masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+
+describe('PUT /v2/api_auth', () => {
+  let app: TestApp;
+  let client: Client;
+  before(async () => {
+    app = await startTestApp();
+    client = new Client(app.baseUrl);
+  });
+  after(() => app.stop());
+
+  it('exchanges the master API key for a JWT with exp, 201, account id in data', async () => {
+    const reply = await client.request('PUT', '/v2/api_auth', { data: { api_key: masterApiKey } });
+    assert.equal(reply.status, 201);
+    assert.equal(reply.headers.get('content-type'), 'application/json');
+    const token = String(reply.body['auth_token']);
+    const parts = token.split('.');
+    assert.equal(parts.length, 3);
+    const claims = JSON.parse(Buffer.from(parts[1] ?? '', 'base64url').toString('utf8')) as { exp: number; account_id: string };
+    const ttl = claims.exp - Math.floor(Date.now() / 1000);
+    assert.ok(ttl > 3500 && ttl <= 3600, `exp is one hour out, got ${ttl}s`);
+    const data = dataOf<{ account_id: string }>(reply);
+    assert.match(data.account_id, /^[0-9a-f]{32}$/);
+    assert.equal(claims.account_id, data.account_id);
+    assert.equal(reply.body['status'], 'success');
+  });
+
+  it('answers a wrong key with 401 in the Crossbar error envelope', async () => {
+    const reply = await client.request('PUT', '/v2/api_auth', { data: { api_key: 'nope' } });
+    assert.equal(reply.status, 401);
+    assert.equal(reply.headers.get('content-type'), 'application/json');
+    assert.equal(reply.body['status'], 'error');
+    assert.equal(reply.body['error'], '401');
+    assert.equal(reply.body['message'], 'invalid_credentials');
+    assert.deepEqual(reply.body.data, { message: 'invalid credentials' });
+    assert.equal(typeof reply.body['request_id'], 'string');
+  });
+
+  it('ignores an empty X-Auth-Token, accepts curl -d form content type and /v1', async () => {
+    const reply = await client.request('PUT', '/v1/api_auth', {
+      raw: JSON.stringify({ data: { api_key: masterApiKey } }),
+      headers: { 'X-Auth-Token': '', 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(reply.status, 201);
+  });
+
+  it('requires api_key', async () => {
+    const reply = await client.request('PUT', '/v2/api_auth', { data: {} });
+    assert.equal(reply.status, 400);
+    assert.deepEqual(reply.body.data, {
+      api_key: { required: { message: 'Field is required but missing', value: 'api_key' } },
+    });
+  });
+
+  it('refuses account routes without a token, with a bad token, and with an expired token', async () => {
+    const { accountId } = await client.login(masterApiKey);
+    const none = await client.request('GET', `/v2/accounts/${accountId}/webhooks`);
+    assert.equal(none.status, 401);
+    assert.equal(none.body['message'], 'invalid_credentials');
+    const bad = await client.request('GET', `/v2/accounts/${accountId}/webhooks`, { token: 'a.b.c' });
+    assert.equal(bad.status, 401);
+    const expired = await new SignJWT({ account_id: accountId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('callhook')
+      .setIssuedAt(Math.floor(Date.now() / 1000) - 7200)
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 3600)
+      .sign(new TextEncoder().encode(jwtSecret));
+    const old = await client.request('GET', `/v2/accounts/${accountId}/webhooks`, { token: expired });
+    assert.equal(old.status, 401);
+    const forged = await new SignJWT({ account_id: accountId })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('callhook')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('some-other-secret-0123456789abcdef0123'));
+    assert.equal((await client.request('GET', `/v2/accounts/${accountId}/webhooks`, { token: forged })).status, 401);
+  });
+
+  it('accepts the token as ?auth_token= too', async () => {
+    const { token, accountId } = await client.login(masterApiKey);
+    const reply = await client.request('GET', `/v2/accounts/${accountId}/webhooks?auth_token=${token}`);
+    assert.equal(reply.status, 200);
+    assert.equal(reply.body['auth_token'], token);
+  });
+});
+
+describe('master account bootstrap', () => {
+  it('generates a key when none is configured and keeps one master across restarts', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { buildApp } = await import('../../src/app.js');
+    const { loadConfig } = await import('../../src/config.js');
+    const dataDir = mkdtempSync(join(tmpdir(), 'callhook-boot-'));
+    try {
+      const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
+      const first = await buildApp(config);
+      await first.start();
+      const master = await first.store.getMasterAccount();
+      await first.stop();
+      assert.ok(master !== null);
+      assert.match(master.apiKey, /^[0-9a-f]{64}$/);
+
+      const second = await buildApp(loadConfig({}, { ...config, masterApiKey: 'configured-key-0123456789' }));
+      await second.start();
+      const again = await second.store.getMasterAccount();
+      await second.stop();
+      assert.equal(again?.id, master.id, 'the same master account');
+      assert.equal(again?.apiKey, 'configured-key-0123456789', 'the configured key replaces the generated one');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});

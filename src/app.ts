@@ -2,7 +2,9 @@
  * The composition root: builds every part from one Config and returns { start, stop }.
  * main.ts and the tests both go through here, so tests run the real wiring.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -13,7 +15,10 @@ import { samples } from './domain/samples.js';
 import type { HealthReport } from './http/deps.js';
 import { nodeId } from './http/envelope.js';
 import { buildHttpApp } from './http/server.js';
+import { DeliveryPipeline } from './delivery/pipeline.js';
+import { newId } from './ids.js';
 import { createLogger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
 import { AccountService } from './services/account-service.js';
 import { AuthService } from './services/auth-service.js';
 import { WebhookService } from './services/webhook-service.js';
@@ -21,6 +26,7 @@ import { openMongoStore } from './storage/mongo/index.js';
 import { openSqliteStore } from './storage/sqlite/index.js';
 import type { Store } from './storage/store.js';
 import { Validator } from './validation/validator.js';
+import { callhookVersion } from './version.js';
 
 /** Crossbar's default `maximum_range`: 31 days and an hour. */
 const maxAttemptRangeSeconds = 2_682_000;
@@ -28,6 +34,8 @@ const maxAttemptRangeSeconds = 2_682_000;
 export interface App {
   readonly log: Logger;
   readonly store: Store;
+  readonly metrics: Metrics;
+  readonly pipeline: DeliveryPipeline;
   /** Starts listening; resolves with the bound port. */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -48,10 +56,38 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     ...(config.jwtSecret !== undefined ? { jwtSecret: config.jwtSecret } : {}),
   });
   const accounts = new AccountService(store, validator);
+  const allowedNetworks = parseCidrs(config.allowedNetworks);
   const webhooks = new WebhookService(store, validator, {
-    allowedNetworks: parseCidrs(config.allowedNetworks),
+    allowedNetworks,
     maxHooksPerAccount: config.maxHooksPerAccount,
   });
+  const metrics = createMetrics({ pendingDeliveries: () => store.countPendingDeliveries() });
+  // Kazoo's cluster_id: configured, or generated once and kept in the store for every instance.
+  const clusterId = config.clusterId ?? (await store.getOrCreateSetting('cluster_id', newId()));
+  const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  const pipeline = new DeliveryPipeline(
+    store,
+    validator,
+    {
+      owner,
+      clusterId,
+      allowedNetworks,
+      deliveryTimeoutMs: config.deliveryTimeoutMs,
+      retrySchedule: config.retrySchedule,
+      logSuccessfulAttempts: config.logSuccessfulAttempts,
+      attemptRetentionDays: config.attemptRetentionDays,
+      maxConcurrencyPerDestination: config.maxConcurrencyPerDestination,
+      maxQueuedPerDestination: config.maxQueuedPerDestination,
+      maxInFlight: config.maxInFlight,
+      responseBodyLimitBytes: config.responseBodyLimitBytes,
+      leaseSeconds: config.leaseSeconds,
+      pollIntervalMs: config.pollIntervalMs,
+      userAgent: `callhook/${callhookVersion}`,
+      ...(config.reservedCcvKeys !== undefined ? { reservedCcvKeys: config.reservedCcvKeys } : {}),
+    },
+    metrics,
+    log.child({ component: 'delivery' }),
+  );
 
   const health = async (): Promise<HealthReport> => {
     try {
@@ -78,6 +114,8 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       bodyLimitBytes: config.bodyLimitBytes,
       maxAttemptRangeSeconds,
       health,
+      events: pipeline.intake,
+      metrics,
     },
     log,
   );
@@ -87,6 +125,8 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
   return {
     log,
     store,
+    metrics,
+    pipeline,
     async start() {
       await accounts.bootstrapMaster(
         { name: config.masterAccountName, ...(config.masterApiKey !== undefined ? { apiKey: config.masterApiKey } : {}) },
@@ -98,6 +138,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
         listening.once('listening', resolve);
         listening.once('error', reject);
       });
+      pipeline.start();
       const port = (listening.address() as AddressInfo).port;
       log.info({ port, store: config.mongodbUrl !== undefined ? 'mongodb' : 'sqlite' }, 'callhook listening');
       return { port };
@@ -110,6 +151,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
           closing.closeIdleConnections();
         });
       }
+      await pipeline.stop();
       await store.close();
       log.info('callhook stopped');
     },

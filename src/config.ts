@@ -21,6 +21,25 @@ export interface Config {
   pageSize: number;
   apiVersion: string;
   bodyLimitBytes: number;
+  amqpUrl?: string;
+  amqpQueue: string;
+  amqpDeadLetterQueue: string;
+  amqpPrefetch: number;
+  clusterId?: string;
+  deliveryTimeoutMs: number;
+  logSuccessfulAttempts: boolean;
+  attemptRetentionDays: number;
+  /** Seconds between attempts; entry N is the wait after the Nth failure. */
+  retrySchedule: number[];
+  maxConcurrencyPerDestination: number;
+  maxQueuedPerDestination: number;
+  maxInFlight: number;
+  responseBodyLimitBytes: number;
+  leaseSeconds: number;
+  pollIntervalMs: number;
+  shutdownTimeoutMs: number;
+  /** Kazoo's call_command.reserved_ccv_keys; unset → Kazoo's default list. */
+  reservedCcvKeys?: string[];
 }
 
 export const defaults: Config = {
@@ -35,12 +54,28 @@ export const defaults: Config = {
   pageSize: 50,
   apiVersion: '4.3.142',
   bodyLimitBytes: 1_048_576,
+  amqpQueue: 'callhook.callevt',
+  amqpDeadLetterQueue: 'callhook.callevt.dead',
+  amqpPrefetch: 200,
+  deliveryTimeoutMs: 10_000,
+  logSuccessfulAttempts: true,
+  attemptRetentionDays: 30,
+  retrySchedule: [60, 300, 900, 3600],
+  maxConcurrencyPerDestination: 16,
+  maxQueuedPerDestination: 5_000,
+  maxInFlight: 512,
+  responseBodyLimitBytes: 16_384,
+  leaseSeconds: 120,
+  pollIntervalMs: 1_000,
+  shutdownTimeoutMs: 25_000,
 };
 
 type Env = Record<string, string | undefined>;
 
 /** Environment variable → config key and how to read it. */
-const envMap: ReadonlyArray<[string, keyof Config, 'int' | 'string' | 'list']> = [
+type Kind = 'int' | 'string' | 'list' | 'ints' | 'bool';
+
+const envMap: ReadonlyArray<[string, keyof Config, Kind]> = [
   ['PORT', 'port', 'int'],
   ['CALLHOOK_HOST', 'host', 'string'],
   ['CALLHOOK_DATA_DIR', 'dataDir', 'string'],
@@ -55,6 +90,23 @@ const envMap: ReadonlyArray<[string, keyof Config, 'int' | 'string' | 'list']> =
   ['CALLHOOK_PAGE_SIZE', 'pageSize', 'int'],
   ['CALLHOOK_API_VERSION', 'apiVersion', 'string'],
   ['CALLHOOK_BODY_LIMIT_BYTES', 'bodyLimitBytes', 'int'],
+  ['AMQP_URL', 'amqpUrl', 'string'],
+  ['CALLHOOK_AMQP_QUEUE', 'amqpQueue', 'string'],
+  ['CALLHOOK_AMQP_DEAD_LETTER_QUEUE', 'amqpDeadLetterQueue', 'string'],
+  ['CALLHOOK_AMQP_PREFETCH', 'amqpPrefetch', 'int'],
+  ['CALLHOOK_CLUSTER_ID', 'clusterId', 'string'],
+  ['CALLHOOK_DELIVERY_TIMEOUT_MS', 'deliveryTimeoutMs', 'int'],
+  ['CALLHOOK_LOG_SUCCESSFUL_ATTEMPTS', 'logSuccessfulAttempts', 'bool'],
+  ['CALLHOOK_ATTEMPT_RETENTION_DAYS', 'attemptRetentionDays', 'int'],
+  ['CALLHOOK_RETRY_SCHEDULE', 'retrySchedule', 'ints'],
+  ['CALLHOOK_MAX_CONCURRENCY_PER_DESTINATION', 'maxConcurrencyPerDestination', 'int'],
+  ['CALLHOOK_MAX_QUEUED_PER_DESTINATION', 'maxQueuedPerDestination', 'int'],
+  ['CALLHOOK_MAX_IN_FLIGHT', 'maxInFlight', 'int'],
+  ['CALLHOOK_RESPONSE_BODY_LIMIT_BYTES', 'responseBodyLimitBytes', 'int'],
+  ['CALLHOOK_LEASE_S', 'leaseSeconds', 'int'],
+  ['CALLHOOK_POLL_INTERVAL_MS', 'pollIntervalMs', 'int'],
+  ['CALLHOOK_SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs', 'int'],
+  ['CALLHOOK_RESERVED_CCV_KEYS', 'reservedCcvKeys', 'list'],
 ];
 
 export class ConfigError extends Error {
@@ -63,17 +115,25 @@ export class ConfigError extends Error {
   }
 }
 
-function readValue(raw: string, kind: 'int' | 'string' | 'list'): unknown {
-  if (kind === 'string') return raw;
-  if (kind === 'list') {
-    return raw
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item.length > 0);
-  }
+function readInt(raw: string): unknown {
   // Keep a non-integer string as is so the schema reports it with the variable's value.
   return /^-?\d+$/.test(raw.trim()) ? Number(raw.trim()) : raw;
 }
+
+function readList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+const readers: Readonly<Record<Kind, (raw: string) => unknown>> = {
+  string: (raw) => raw,
+  int: readInt,
+  list: readList,
+  ints: (raw) => readList(raw).map(readInt),
+  bool: (raw) => ({ true: true, false: false, '1': true, '0': false })[raw.trim().toLowerCase()] ?? raw,
+};
 
 /** Builds the config from defaults and `env`, plus `overrides` (tests). Throws ConfigError listing every problem. */
 export function loadConfig(env: Env = process.env, overrides: Partial<Config> = {}): Config {
@@ -82,7 +142,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   for (const [name, key, kind] of envMap) {
     const raw = env[name];
     if (raw === undefined || raw === '') continue;
-    merged[key] = readValue(raw, kind);
+    merged[key] = readers[kind](raw);
     sourceOf.set(key, name);
   }
   Object.assign(merged, overrides);

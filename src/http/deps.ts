@@ -5,6 +5,8 @@ import type { AuthService } from '../services/auth-service.js';
 import type { WebhookService } from '../services/webhook-service.js';
 import type { Store } from '../storage/store.js';
 import type { Validator } from '../validation/validator.js';
+import type { EventIntake } from '../delivery/event-intake.js';
+import type { Metrics } from '../metrics.js';
 import type { EnvelopeSettings } from './envelope.js';
 
 export interface HealthReport {
@@ -25,4 +27,7 @@ export interface HttpDeps {
   /** Widest window of one attempts query, seconds (Crossbar's maximum_range). */
   maxAttemptRangeSeconds: number;
   health: () => Promise<HealthReport>;
+  /** Present when the delivery pipeline runs. */
+  events?: EventIntake;
+  metrics: Metrics;
 }

@@ -16,6 +16,7 @@ import { requestContext } from './middleware/request-context.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiAuthRoutes } from './routes/api-auth.js';
 import { attemptRoutes } from './routes/attempts.js';
+import { eventRoutes } from './routes/events.js';
 import { hookTypeRoutes } from './routes/hook-types.js';
 import { schemaRoutes } from './routes/schemas.js';
 import { webhookRoutes } from './routes/webhooks.js';
@@ -31,6 +32,7 @@ function apiRouter(prefix: string, deps: HttpDeps): Router<AppState> {
   attemptRoutes(router, deps);
   webhookRoutes(router, deps);
   accountRoutes(router, deps);
+  eventRoutes(router, deps);
   return router;
 }
 
@@ -69,6 +71,10 @@ export function buildHttpApp(deps: HttpDeps, log: Logger): Koa<AppState> {
     const report = await deps.health();
     ctx.status = report.ready ? 200 : 503;
     ctx.body = { status: report.ready ? 'ok' : 'unavailable', checks: report.checks };
+  });
+  health.get('/metrics', async (ctx) => {
+    ctx.set('Content-Type', deps.metrics.registry.contentType);
+    ctx.body = await deps.metrics.registry.metrics();
   });
   app.use(health.routes());
 

@@ -46,7 +46,7 @@ function setAtPointer(root: unknown, pointer: string, value: unknown): boolean {
 export class Validator {
   private readonly compiled = new Map<SchemaName, ValidateFunction>();
 
-  constructor(names: readonly SchemaName[] = ['webhooks', 'accounts', 'api-auth']) {
+  constructor(names: readonly SchemaName[] = ['webhooks', 'accounts', 'api-auth', 'kazoo-call-event']) {
     const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: false, verbose: true });
     for (const name of names) this.compiled.set(name, ajv.compile(loadSchema(name)));
   }

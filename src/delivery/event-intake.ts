@@ -1,0 +1,49 @@
+/**
+ * The one entrance for call events, whichever way they come (AMQP, or POST /v2/events): check
+ * the message against schemas/kazoo-call-event.json, read it as a CallEvent, fan it out. A message
+ * that is not a call event is rejected with the reason (the AMQP side dead-letters it, the HTTP
+ * side answers 400); a store failure propagates, so the message is retried, never dropped.
+ */
+import type { Logger } from 'pino';
+import { toCallEvent, type CallEvent } from '../domain/call-event.js';
+import { eventKey } from '../domain/delivery-id.js';
+import { isJsonObject, type JsonObject } from '../domain/json.js';
+import type { ValidationDetails } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { Validator } from '../validation/validator.js';
+import type { FanOut, FanOutResult } from './fan-out.js';
+
+export type ParsedEvent = { ok: true; event: CallEvent; message: JsonObject } | { ok: false; reason: string; details: ValidationDetails };
+
+export class EventIntake {
+  constructor(
+    private readonly validator: Validator,
+    private readonly fanOut: FanOut,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  parse(value: unknown): ParsedEvent {
+    if (!isJsonObject(value)) {
+      return { ok: false, reason: 'not a JSON object', details: { '': { type: { message: 'Value did not match type(s): object', target: 'object' } } } };
+    }
+    const message = structuredClone(value);
+    const checked = this.validator.validate('kazoo-call-event', message);
+    if (!checked.ok) {
+      const fields = Object.keys(checked.details).join(', ');
+      return { ok: false, reason: `invalid call event (${fields})`, details: checked.details };
+    }
+    const event = toCallEvent(message);
+    if ('error' in event) {
+      return { ok: false, reason: event.error, details: { 'Event-Name': { enum: { message: event.error, value: message['Event-Name'] ?? null } } } };
+    }
+    return { ok: true, event, message };
+  }
+
+  async take(parsed: Extract<ParsedEvent, { ok: true }>, rawBody: string, source: 'amqp' | 'http'): Promise<FanOutResult> {
+    const result = await this.fanOut.handle(parsed.event, eventKey(parsed.message, rawBody), new Date());
+    this.metrics.eventsConsumed.inc({ event: parsed.event.name, source });
+    this.log.debug({ call_id: parsed.event.callId, event: parsed.event.name, source, ...result }, 'event taken');
+    return result;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Wires the delivery side together: outbound HTTP client, dispatcher, delivery worker, fan-out,
+ * event intake and the retry scheduler, all sharing one lease owner id (this instance).
+ */
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../storage/store.js';
+import type { Validator } from '../validation/validator.js';
+import type { Cidr } from '../domain/networks.js';
+import { AccountDirectory } from './account-directory.js';
+import { DeliveryWorker } from './deliver.js';
+import { Dispatcher } from './dispatcher.js';
+import { EventIntake } from './event-intake.js';
+import { FanOut } from './fan-out.js';
+import { HttpClient } from './http-client.js';
+import { destinationOf, type DeliveryJob } from './job.js';
+import { RetryScheduler } from './scheduler.js';
+
+export interface PipelineOptions {
+  owner: string;
+  clusterId: string;
+  allowedNetworks: readonly Cidr[];
+  deliveryTimeoutMs: number;
+  retrySchedule: readonly number[];
+  logSuccessfulAttempts: boolean;
+  attemptRetentionDays: number;
+  maxConcurrencyPerDestination: number;
+  maxQueuedPerDestination: number;
+  maxInFlight: number;
+  responseBodyLimitBytes: number;
+  leaseSeconds: number;
+  pollIntervalMs: number;
+  reservedCcvKeys?: readonly string[];
+  userAgent: string;
+}
+
+export class DeliveryPipeline {
+  readonly intake: EventIntake;
+  readonly dispatcher: Dispatcher<DeliveryJob>;
+  private readonly http: HttpClient;
+  private readonly scheduler: RetryScheduler;
+
+  constructor(
+    private readonly store: Store,
+    validator: Validator,
+    private readonly options: PipelineOptions,
+    metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    const leaseMs = options.leaseSeconds * 1000;
+    this.http = new HttpClient({
+      timeoutMs: options.deliveryTimeoutMs,
+      allowedNetworks: options.allowedNetworks,
+      responseBodyLimit: options.responseBodyLimitBytes,
+      connectionsPerOrigin: options.maxConcurrencyPerDestination,
+      userAgent: options.userAgent,
+    });
+    const worker = new DeliveryWorker(
+      store,
+      this.http,
+      {
+        owner: options.owner,
+        timeoutMs: options.deliveryTimeoutMs,
+        retrySchedule: options.retrySchedule,
+        logSuccessfulAttempts: options.logSuccessfulAttempts,
+      },
+      metrics,
+      log,
+    );
+    this.dispatcher = new Dispatcher<DeliveryJob>(
+      {
+        maxPerDestination: options.maxConcurrencyPerDestination,
+        maxQueuedPerDestination: options.maxQueuedPerDestination,
+        maxInFlight: options.maxInFlight,
+      },
+      destinationOf,
+      (job) => worker.run(job),
+      (error, job) => log.error({ err: error, delivery_id: job.delivery.id }, 'delivery attempt failed unexpectedly'),
+    );
+    const fanOut = new FanOut(
+      store,
+      new AccountDirectory(store),
+      {
+        owner: options.owner,
+        clusterId: options.clusterId,
+        leaseMs,
+        ...(options.reservedCcvKeys !== undefined ? { reservedCcvKeys: options.reservedCcvKeys } : {}),
+      },
+      (jobs) => this.handOff(jobs),
+      metrics,
+      log,
+    );
+    this.intake = new EventIntake(validator, fanOut, metrics, log);
+    this.scheduler = new RetryScheduler(
+      store,
+      this.dispatcher,
+      {
+        owner: options.owner,
+        leaseMs,
+        pollIntervalMs: options.pollIntervalMs,
+        batchSize: 500,
+        retentionMs: options.attemptRetentionDays * 86_400_000,
+        backoffMs: 2_000,
+      },
+      log,
+    );
+  }
+
+  /** Fresh deliveries go straight to the dispatcher; a full destination queue leaves them to the scheduler. */
+  private handOff(jobs: DeliveryJob[]): void {
+    const refused = jobs.filter((job) => !this.dispatcher.offer(job));
+    if (refused.length === 0) return;
+    const at = new Date(Date.now() + 2_000);
+    for (const { delivery } of refused) {
+      this.store
+        .finishDelivery(delivery.accountId, delivery.id, this.options.owner, { status: 'pending', attemptCount: 0, nextAttemptAt: at })
+        .catch((error: unknown) => this.log.warn({ err: error, delivery_id: delivery.id }, 'could not hand a delivery back'));
+    }
+  }
+
+  start(): void {
+    this.scheduler.start();
+  }
+
+  /** Stops polling, lets in-flight attempts finish, hands every lease back for another instance. */
+  async stop(): Promise<void> {
+    await this.scheduler.stop();
+    await this.dispatcher.stop();
+    const released = await this.store.releaseLeases(this.options.owner);
+    if (released > 0) this.log.info({ released }, 'handed pending deliveries back');
+    await this.http.close();
+  }
+}

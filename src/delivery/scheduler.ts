@@ -1,0 +1,103 @@
+/**
+ * Brings stored deliveries back to the dispatcher: retries whose time has come, and deliveries
+ * whose lease expired because the instance holding them died or gave them back. Claims are
+ * leases in the store, so several instances poll the same outbox without sending one attempt twice.
+ * Also runs the retention sweep of the attempts log and of finished deliveries.
+ */
+import type { Logger } from 'pino';
+import type { DeliveryRecord, Store } from '../storage/store.js';
+import type { Dispatcher } from './dispatcher.js';
+import type { DeliveryJob } from './job.js';
+
+export interface SchedulerOptions {
+  owner: string;
+  leaseMs: number;
+  pollIntervalMs: number;
+  /** Most deliveries claimed per poll. */
+  batchSize: number;
+  retentionMs: number;
+  /** How long to wait before looking again at a delivery that could not be queued now. */
+  backoffMs: number;
+}
+
+const sweepEveryMs = 3_600_000;
+
+export class RetryScheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private lastSweep = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly dispatcher: Dispatcher<DeliveryJob>,
+    private readonly options: SchedulerOptions,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .then((full) => this.schedule(full ? 0 : this.options.pollIntervalMs))
+        .catch((error: unknown) => {
+          this.log.error({ err: error }, 'delivery poll failed');
+          this.schedule(this.options.pollIntervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** One poll. Resolves true when it claimed a full batch (so the next poll should come at once). */
+  async tick(): Promise<boolean> {
+    await this.sweep();
+    const room = Math.min(this.dispatcher.spareCapacity(), this.options.batchSize);
+    if (room === 0) return false;
+    const now = Date.now();
+    const claimed = await this.store.claimDueDeliveries(this.options.owner, new Date(now), new Date(now + this.options.leaseMs), room);
+    const hooks = new Map<string, Awaited<ReturnType<Store['getWebhook']>>>();
+    for (const delivery of claimed) {
+      const key = `${delivery.accountId}/${delivery.hookId}`;
+      if (!hooks.has(key)) hooks.set(key, await this.store.getWebhook(delivery.accountId, delivery.hookId));
+      const hook = hooks.get(key) ?? null;
+      if (hook === null) {
+        await this.settle(delivery, 'cancelled', now);
+      } else if (hook.doc['enabled'] === false) {
+        // Kept while the hook is off; it goes out once the hook is enabled again.
+        await this.settle(delivery, 'pending', now + this.options.leaseMs);
+      } else if (!this.dispatcher.offer({ delivery, hook })) {
+        await this.settle(delivery, 'pending', now + this.options.backoffMs);
+      }
+    }
+    return claimed.length === room && room === this.options.batchSize;
+  }
+
+  private async settle(delivery: DeliveryRecord, status: 'pending' | 'cancelled', at: number): Promise<void> {
+    await this.store.finishDelivery(delivery.accountId, delivery.id, this.options.owner, {
+      status,
+      attemptCount: delivery.attemptCount,
+      nextAttemptAt: new Date(at),
+    });
+  }
+
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep < sweepEveryMs) return;
+    this.lastSweep = now;
+    const cutoff = new Date(now - this.options.retentionMs);
+    const attempts = await this.store.deleteAttemptsBefore(cutoff);
+    const deliveries = await this.store.deleteFinishedDeliveriesBefore(cutoff);
+    if (attempts + deliveries > 0) this.log.info({ attempts, deliveries }, 'retention sweep');
+  }
+}

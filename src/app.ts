@@ -15,6 +15,8 @@ import { samples } from './domain/samples.js';
 import type { HealthReport } from './http/deps.js';
 import { nodeId } from './http/envelope.js';
 import { buildHttpApp } from './http/server.js';
+import { AmqpConsumer } from './amqp/consumer.js';
+import { callEventBindings, callEventHandler } from './amqp/event-handler.js';
 import { DeliveryPipeline } from './delivery/pipeline.js';
 import { newId } from './ids.js';
 import { createLogger } from './logger.js';
@@ -36,15 +38,23 @@ export interface App {
   readonly store: Store;
   readonly metrics: Metrics;
   readonly pipeline: DeliveryPipeline;
+  readonly consumer: AmqpConsumer | undefined;
   /** Starts listening; resolves with the bound port. */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
 }
 
+function amqpCheck(consumer: AmqpConsumer): HealthReport['checks'][string] {
+  const state = consumer.state();
+  const status = state === 'up' ? 'up' : state === 'connecting' ? 'connecting' : state === 'disabled' ? 'disabled' : 'down';
+  const detail = consumer.stateDetail();
+  return detail === undefined ? { status } : { status, detail };
+}
+
 async function openStore(config: Config): Promise<Store> {
   if (config.mongodbUrl !== undefined) return openMongoStore({ url: config.mongodbUrl });
   mkdirSync(config.dataDir, { recursive: true });
-  return openSqliteStore({ file: join(config.dataDir, 'callhook.db') });
+  return openSqliteStore({ file: join(config.dataDir, 'callhook.db'), synchronous: config.sqliteSynchronous });
 }
 
 export async function buildApp(config: Config, options: { log?: Logger } = {}): Promise<App> {
@@ -76,6 +86,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       retrySchedule: config.retrySchedule,
       logSuccessfulAttempts: config.logSuccessfulAttempts,
       attemptRetentionDays: config.attemptRetentionDays,
+      deliveredRetentionMinutes: config.deliveredRetentionMinutes,
       maxConcurrencyPerDestination: config.maxConcurrencyPerDestination,
       maxQueuedPerDestination: config.maxQueuedPerDestination,
       maxInFlight: config.maxInFlight,
@@ -89,15 +100,31 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     log.child({ component: 'delivery' }),
   );
 
+  const consumer =
+    config.amqpUrl === undefined
+      ? undefined
+      : new AmqpConsumer(
+          {
+            url: config.amqpUrl,
+            exchange: 'callevt',
+            queue: config.amqpQueue,
+            deadLetterQueue: config.amqpDeadLetterQueue,
+            bindingKeys: callEventBindings,
+            prefetch: config.amqpPrefetch,
+            log: log.child({ component: 'amqp' }),
+          },
+          callEventHandler(pipeline.intake, metrics),
+        );
+
+  // The store is required: without it nothing can be accepted. A broker outage is reported but
+  // does not make callhook unready: the API and POST /v2/events still work, and AMQP reconnects.
   const health = async (): Promise<HealthReport> => {
+    const amqp = consumer === undefined ? { status: 'disabled' as const } : amqpCheck(consumer);
     try {
       await store.ping();
-      return { ready: true, checks: { store: { status: 'up' }, amqp: { status: 'disabled' } } };
+      return { ready: true, checks: { store: { status: 'up' }, amqp } };
     } catch (error) {
-      return {
-        ready: false,
-        checks: { store: { status: 'down', detail: (error as Error).message }, amqp: { status: 'disabled' } },
-      };
+      return { ready: false, checks: { store: { status: 'down', detail: (error as Error).message }, amqp } };
     }
   };
 
@@ -127,6 +154,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     store,
     metrics,
     pipeline,
+    consumer,
     async start() {
       await accounts.bootstrapMaster(
         { name: config.masterAccountName, ...(config.masterApiKey !== undefined ? { apiKey: config.masterApiKey } : {}) },
@@ -139,11 +167,14 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
         listening.once('error', reject);
       });
       pipeline.start();
+      await consumer?.start();
       const port = (listening.address() as AddressInfo).port;
       log.info({ port, store: config.mongodbUrl !== undefined ? 'mongodb' : 'sqlite' }, 'callhook listening');
       return { port };
     },
     async stop() {
+      // Intake first (no new work), then the API, then in-flight deliveries hand their leases back.
+      await consumer?.stop();
       if (server !== undefined) {
         const closing = server;
         await new Promise<void>((resolve) => {

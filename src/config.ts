@@ -10,6 +10,7 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
+  sqliteSynchronous: 'normal' | 'full';
   mongodbUrl?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   masterApiKey?: string;
@@ -29,6 +30,8 @@ export interface Config {
   deliveryTimeoutMs: number;
   logSuccessfulAttempts: boolean;
   attemptRetentionDays: number;
+  /** How long delivered deliveries are kept to recognise duplicate events. */
+  deliveredRetentionMinutes: number;
   /** Seconds between attempts; entry N is the wait after the Nth failure. */
   retrySchedule: number[];
   maxConcurrencyPerDestination: number;
@@ -46,6 +49,7 @@ export const defaults: Config = {
   port: 8000,
   host: '0.0.0.0',
   dataDir: './data',
+  sqliteSynchronous: 'normal',
   logLevel: 'info',
   masterAccountName: 'master',
   tokenTtlSeconds: 3600,
@@ -60,6 +64,7 @@ export const defaults: Config = {
   deliveryTimeoutMs: 10_000,
   logSuccessfulAttempts: true,
   attemptRetentionDays: 30,
+  deliveredRetentionMinutes: 60,
   retrySchedule: [60, 300, 900, 3600],
   maxConcurrencyPerDestination: 16,
   maxQueuedPerDestination: 5_000,
@@ -79,6 +84,7 @@ const envMap: ReadonlyArray<[string, keyof Config, Kind]> = [
   ['PORT', 'port', 'int'],
   ['CALLHOOK_HOST', 'host', 'string'],
   ['CALLHOOK_DATA_DIR', 'dataDir', 'string'],
+  ['CALLHOOK_SQLITE_SYNCHRONOUS', 'sqliteSynchronous', 'string'],
   ['MONGODB_URL', 'mongodbUrl', 'string'],
   ['CALLHOOK_LOG_LEVEL', 'logLevel', 'string'],
   ['CALLHOOK_MASTER_API_KEY', 'masterApiKey', 'string'],
@@ -98,6 +104,7 @@ const envMap: ReadonlyArray<[string, keyof Config, Kind]> = [
   ['CALLHOOK_DELIVERY_TIMEOUT_MS', 'deliveryTimeoutMs', 'int'],
   ['CALLHOOK_LOG_SUCCESSFUL_ATTEMPTS', 'logSuccessfulAttempts', 'bool'],
   ['CALLHOOK_ATTEMPT_RETENTION_DAYS', 'attemptRetentionDays', 'int'],
+  ['CALLHOOK_DELIVERED_RETENTION_MIN', 'deliveredRetentionMinutes', 'int'],
   ['CALLHOOK_RETRY_SCHEDULE', 'retrySchedule', 'ints'],
   ['CALLHOOK_MAX_CONCURRENCY_PER_DESTINATION', 'maxConcurrencyPerDestination', 'int'],
   ['CALLHOOK_MAX_QUEUED_PER_DESTINATION', 'maxQueuedPerDestination', 'int'],

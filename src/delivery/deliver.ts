@@ -1,18 +1,18 @@
 /**
  * One attempt of one delivery: shape the request from the hook as it is now, send it, decide
- * (delivered, retry later, or no retries left), record the attempt in Kazoo's attempts log and
- * the outcome in the outbox. Sends nothing unless this instance still holds the delivery's lease
- * for longer than an attempt can take, so two instances never send the same attempt at once.
+ * (delivered, retry later, or no retries left), and record the attempt in Kazoo's attempts log
+ * together with the outcome in the outbox. Sends nothing unless this instance still holds the
+ * delivery's lease for longer than an attempt can take, so two instances never send one attempt at once.
  */
 import type { Logger } from 'pino';
 import { attemptDoc } from '../domain/attempt-log.js';
-import { shapeRequest } from '../domain/request-shape.js';
+import { shapeRequest, type ShapedRequest } from '../domain/request-shape.js';
 import { isSuccess, nextRetryDelayMs, parseRetryAfter } from '../domain/retry-policy.js';
 import type { WebhookDoc } from '../domain/webhook.js';
-import { ConflictError, NotFoundError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Metrics } from '../metrics.js';
-import type { DeliveryStatus, Store } from '../storage/store.js';
+import type { AttemptOutcome, AttemptRecord, DeliveryStatus } from '../storage/store.js';
+import type { Batcher } from './batcher.js';
 import type { HttpClient, HttpOutcome } from './http-client.js';
 import type { DeliveryJob } from './job.js';
 
@@ -24,9 +24,20 @@ export interface DeliverOptions {
   random?: () => number;
 }
 
+interface Decision {
+  status: DeliveryStatus;
+  succeeded: boolean;
+  attemptsMade: number;
+  retriesLeft: number;
+  nextAttemptAt: Date;
+}
+
 export class DeliveryWorker {
+  private readonly recording = new Set<Promise<void>>();
+
+  /** @param outcomes commits attempts and outcomes of concurrent deliveries together. */
   constructor(
-    private readonly store: Store,
+    private readonly outcomes: Batcher<AttemptOutcome, boolean>,
     private readonly http: HttpClient,
     private readonly options: DeliverOptions,
     private readonly metrics: Metrics,
@@ -49,54 +60,96 @@ export class DeliveryWorker {
       'webhook-id': delivery.id,
       ...(shaped.contentType !== undefined ? { 'Content-Type': shaped.contentType } : {}),
     };
-    const outcome = await this.http.send({ method: shaped.method, url: shaped.url, headers, ...(shaped.body !== undefined ? { body: shaped.body } : {}) });
-
+    const outcome = await this.http.send({
+      method: shaped.method,
+      url: shaped.url,
+      headers,
+      ...(shaped.body !== undefined ? { body: shaped.body } : {}),
+    });
     const now = Date.now();
-    const attemptsMade = delivery.attemptCount + 1;
-    const status = outcome.kind === 'response' ? outcome.status : undefined;
-    const succeeded = isSuccess(status);
-    const retries = typeof doc.retries === 'number' ? doc.retries : 2;
-    const retryAfter = outcome.kind === 'response' ? parseRetryAfter(outcome.headers['retry-after'], now) : undefined;
-    const delay = succeeded
-      ? null
-      : nextRetryDelayMs({
-          attemptsMade,
-          retries,
-          schedule: this.options.retrySchedule,
-          result: { ...(status !== undefined ? { status } : {}), ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) },
-          random: this.options.random ?? Math.random,
-        });
-    const next: DeliveryStatus = succeeded ? 'delivered' : delay === null ? 'failed' : 'pending';
-    const nextAttemptAt = new Date(now + (delay ?? 0));
+    const decision = this.decide(job, outcome, now);
+    this.observe(outcome, decision.status, delivery.eventAt, now);
 
-    this.observe(outcome, next, delivery.eventAt, now);
-    if (!succeeded || this.options.logSuccessfulAttempts) {
-      await this.store.insertAttempt(hook.accountId, {
-        id: newId(),
+    const logged = !decision.succeeded || this.options.logSuccessfulAttempts;
+    // Recorded in the background: the destination's slot is free as soon as the answer is in.
+    // The delivery stays leased until its outcome is written, so nothing else sends it meanwhile.
+    const recording = this.outcomes
+      .add({
         accountId: hook.accountId,
+        deliveryId: delivery.id,
+        owner: this.options.owner,
+        outcome: { status: decision.status, attemptCount: decision.attemptsMade, nextAttemptAt: decision.nextAttemptAt },
+        attempt: logged ? this.attemptRecord(job, shaped, headers, outcome, decision, now) : null,
+      })
+      .then(
+        (applied) => {
+          // The lease moved on (we were too slow) or the delivery went with its hook: the
+          // attempt stands in the log; the outbox record belongs to whoever holds it now.
+          if (!applied) this.log.warn({ delivery_id: delivery.id }, 'outcome not recorded in the outbox: lease lost');
+        },
+        (error: unknown) =>
+          this.log.error({ err: error, delivery_id: delivery.id }, 'could not record an attempt; it will be retried after its lease'),
+      )
+      .finally(() => this.recording.delete(recording));
+    this.recording.add(recording);
+  }
+
+  /** Waits for outcomes still being written (shutdown). */
+  async drain(): Promise<void> {
+    while (this.recording.size > 0) await Promise.all([...this.recording]);
+  }
+
+  private decide(job: DeliveryJob, outcome: HttpOutcome, now: number): Decision {
+    const attemptsMade = job.delivery.attemptCount + 1;
+    const retries = typeof job.hook.doc['retries'] === 'number' ? job.hook.doc['retries'] : 2;
+    const retriesLeft = Math.max(0, retries - attemptsMade + 1);
+    const status = outcome.kind === 'response' ? outcome.status : undefined;
+    if (isSuccess(status)) return { status: 'delivered', succeeded: true, attemptsMade, retriesLeft, nextAttemptAt: new Date(now) };
+    const retryAfter = outcome.kind === 'response' ? parseRetryAfter(outcome.headers['retry-after'], now) : undefined;
+    const delay = nextRetryDelayMs({
+      attemptsMade,
+      retries,
+      schedule: this.options.retrySchedule,
+      result: { ...(status !== undefined ? { status } : {}), ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) },
+      random: this.options.random ?? Math.random,
+    });
+    return delay === null
+      ? { status: 'failed', succeeded: false, attemptsMade, retriesLeft, nextAttemptAt: new Date(now) }
+      : { status: 'pending', succeeded: false, attemptsMade, retriesLeft, nextAttemptAt: new Date(now + delay) };
+  }
+
+  private attemptRecord(
+    job: DeliveryJob,
+    shaped: ShapedRequest,
+    headers: Record<string, string>,
+    outcome: HttpOutcome,
+    decision: Decision,
+    now: number,
+  ): AttemptRecord {
+    const { delivery, hook } = job;
+    return {
+      id: newId(),
+      accountId: hook.accountId,
+      hookId: hook.id,
+      createdAt: new Date(now),
+      doc: attemptDoc({
         hookId: hook.id,
-        createdAt: new Date(now),
-        doc: attemptDoc({
-          hookId: hook.id,
-          hookEvent: delivery.hookEvent,
-          deliveryId: delivery.id,
-          attempt: attemptsMade,
-          request: { method: shaped.method, uri: doc.uri, headers, body: shaped.method === 'GET' ? (new URL(shaped.url).search.slice(1)) : (shaped.body ?? '') },
-          response: outcome,
-          succeeded,
-          retriesLeft: Math.max(0, retries - attemptsMade + 1),
-          nextAttemptAt: next === 'pending' ? nextAttemptAt : null,
-        }),
-      });
-    }
-    try {
-      await this.store.finishDelivery(hook.accountId, delivery.id, this.options.owner, { status: next, attemptCount: attemptsMade, nextAttemptAt });
-    } catch (error) {
-      if (!(error instanceof ConflictError || error instanceof NotFoundError)) throw error;
-      // The lease moved on (we were too slow) or the hook was deleted meanwhile: the attempt
-      // stands in the log; the outbox record belongs to whoever holds it now.
-      this.log.warn({ delivery_id: delivery.id, reason: error.message }, 'outcome not recorded in the outbox');
-    }
+        hookEvent: delivery.hookEvent,
+        deliveryId: delivery.id,
+        attempt: decision.attemptsMade,
+        // Kazoo logs the hook's uri without the GET query; the query is the request's body here.
+        request: {
+          method: shaped.method,
+          uri: String(hook.doc['uri']),
+          headers,
+          body: shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? ''),
+        },
+        response: outcome,
+        succeeded: decision.succeeded,
+        retriesLeft: decision.retriesLeft,
+        nextAttemptAt: decision.status === 'pending' ? decision.nextAttemptAt : null,
+      }),
+    };
   }
 
   private observe(outcome: HttpOutcome, next: DeliveryStatus, eventAt: Date, now: number): void {

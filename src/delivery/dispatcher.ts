@@ -26,6 +26,7 @@ export class Dispatcher<J> {
   private inFlight = 0;
   private queued = 0;
   private idleWaiters: Array<() => void> = [];
+  private roomWaiters: Array<() => void> = [];
   private stopped = false;
 
   constructor(
@@ -50,6 +51,16 @@ export class Dispatcher<J> {
     if (lane.queue.length === 1) this.ready.push(key);
     this.pump();
     return true;
+  }
+
+  /**
+   * Resolves once the queued work is below the high-water mark (twice the in-flight cap). Intake
+   * waits here before taking more events, so a burst stays in the broker's durable queue instead
+   * of piling up in memory.
+   */
+  waitForRoom(): Promise<void> {
+    if (this.stopped || this.queued < this.options.maxInFlight * 2) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push(resolve));
   }
 
   /** Free room for new work overall, for pollers deciding how much to claim. */
@@ -93,6 +104,11 @@ export class Dispatcher<J> {
       this.inFlight -= 1;
       if (lane.active === 0 && lane.queue.length === 0) this.lanes.delete(key);
       this.pump();
+      if (this.roomWaiters.length > 0 && this.queued < this.options.maxInFlight * 2) {
+        const waiters = this.roomWaiters;
+        this.roomWaiters = [];
+        for (const resolve of waiters) resolve();
+      }
       if (this.inFlight === 0 && this.queued === 0) {
         const waiters = this.idleWaiters;
         this.idleWaiters = [];
@@ -111,6 +127,7 @@ export class Dispatcher<J> {
     for (const lane of this.lanes.values()) dropped.push(...lane.queue.splice(0));
     this.queued = 0;
     this.ready.length = 0;
+    for (const resolve of this.roomWaiters.splice(0)) resolve();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     return dropped;
   }

@@ -12,20 +12,34 @@ import type { ValidationDetails } from '../errors.js';
 import type { Metrics } from '../metrics.js';
 import type { Validator } from '../validation/validator.js';
 import type { FanOut, FanOutResult } from './fan-out.js';
+import { Gate } from './gate.js';
 
 export type ParsedEvent = { ok: true; event: CallEvent; message: JsonObject } | { ok: false; reason: string; details: ValidationDetails };
 
 export class EventIntake {
+  /**
+   * Events are fanned out a few at a time, each after waiting for room in the dispatcher. Without
+   * the gate, a whole prefetch window would pass the room check at once and then flood the
+   * dispatcher (200 events × 50 hooks); with it, the surplus stays in the broker.
+   */
+  private readonly gate = new Gate(8);
+
   constructor(
     private readonly validator: Validator,
     private readonly fanOut: FanOut,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    /** Resolves when there is room for more deliveries (backpressure towards the broker). */
+    private readonly room: () => Promise<void> = () => Promise.resolve(),
   ) {}
 
   parse(value: unknown): ParsedEvent {
     if (!isJsonObject(value)) {
-      return { ok: false, reason: 'not a JSON object', details: { '': { type: { message: 'Value did not match type(s): object', target: 'object' } } } };
+      return {
+        ok: false,
+        reason: 'not a JSON object',
+        details: { '': { type: { message: 'Value did not match type(s): object', target: 'object' } } },
+      };
     }
     const message = structuredClone(value);
     const checked = this.validator.validate('kazoo-call-event', message);
@@ -35,13 +49,20 @@ export class EventIntake {
     }
     const event = toCallEvent(message);
     if ('error' in event) {
-      return { ok: false, reason: event.error, details: { 'Event-Name': { enum: { message: event.error, value: message['Event-Name'] ?? null } } } };
+      return {
+        ok: false,
+        reason: event.error,
+        details: { 'Event-Name': { enum: { message: event.error, value: message['Event-Name'] ?? null } } },
+      };
     }
     return { ok: true, event, message };
   }
 
   async take(parsed: Extract<ParsedEvent, { ok: true }>, rawBody: string, source: 'amqp' | 'http'): Promise<FanOutResult> {
-    const result = await this.fanOut.handle(parsed.event, eventKey(parsed.message, rawBody), new Date());
+    const result = await this.gate.run(async () => {
+      await this.room();
+      return this.fanOut.handle(parsed.event, eventKey(parsed.message, rawBody), new Date());
+    });
     this.metrics.eventsConsumed.inc({ event: parsed.event.name, source });
     this.log.debug({ call_id: parsed.event.callId, event: parsed.event.name, source, ...result }, 'event taken');
     return result;

@@ -9,7 +9,10 @@ import { isAddressAllowed, type Cidr } from '../domain/networks.js';
 
 export class BlockedAddressError extends Error {
   readonly code = 'EBLOCKED';
-  constructor(readonly hostname: string, readonly addresses: readonly string[]) {
+  constructor(
+    readonly hostname: string,
+    readonly addresses: readonly string[],
+  ) {
     super(`${hostname} resolves only to addresses callhook may not contact (${addresses.join(', ')})`);
   }
 }
@@ -25,7 +28,13 @@ export function guardedLookup(allowed: readonly Cidr[]) {
       }
       const permitted = addresses.filter((entry) => isAddressAllowed(entry.address, allowed));
       if (permitted.length === 0) {
-        callback(new BlockedAddressError(hostname, addresses.map((entry) => entry.address)), []);
+        callback(
+          new BlockedAddressError(
+            hostname,
+            addresses.map((entry) => entry.address),
+          ),
+          [],
+        );
         return;
       }
       if (options.all === true) {

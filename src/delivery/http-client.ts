@@ -50,7 +50,12 @@ function connector(options: HttpClientOptions): buildConnector.connector {
 /** Kazoo's attempt log names transport failures like `failed_connect: econnrefused`; keep that vocabulary. */
 export function describeError(error: unknown): string {
   const err = error as { code?: string; name?: string; message?: string; cause?: unknown };
-  if (err.name === 'TimeoutError' || err.code === 'UND_ERR_CONNECT_TIMEOUT' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {
+  if (
+    err.name === 'TimeoutError' ||
+    err.code === 'UND_ERR_CONNECT_TIMEOUT' ||
+    err.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    err.code === 'UND_ERR_BODY_TIMEOUT'
+  ) {
     return 'timeout';
   }
   if (err.code === 'EBLOCKED') return `blocked_address: ${err.message ?? ''}`;

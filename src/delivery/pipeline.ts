@@ -4,7 +4,8 @@
  */
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../storage/store.js';
+import type { AttemptOutcome, Store } from '../storage/store.js';
+import { Batcher } from './batcher.js';
 import type { Validator } from '../validation/validator.js';
 import type { Cidr } from '../domain/networks.js';
 import { AccountDirectory } from './account-directory.js';
@@ -24,6 +25,7 @@ export interface PipelineOptions {
   retrySchedule: readonly number[];
   logSuccessfulAttempts: boolean;
   attemptRetentionDays: number;
+  deliveredRetentionMinutes: number;
   maxConcurrencyPerDestination: number;
   maxQueuedPerDestination: number;
   maxInFlight: number;
@@ -39,6 +41,8 @@ export class DeliveryPipeline {
   readonly dispatcher: Dispatcher<DeliveryJob>;
   private readonly http: HttpClient;
   private readonly scheduler: RetryScheduler;
+  private readonly worker: DeliveryWorker;
+  private readonly outcomes: Batcher<AttemptOutcome, boolean>;
 
   constructor(
     private readonly store: Store,
@@ -48,6 +52,8 @@ export class DeliveryPipeline {
     private readonly log: Logger,
   ) {
     const leaseMs = options.leaseSeconds * 1000;
+    // Outcomes are written a few ms after the fact, many per commit: no delivery waits on them.
+    this.outcomes = new Batcher((entries) => store.recordOutcomes(entries), 1000, 10);
     this.http = new HttpClient({
       timeoutMs: options.deliveryTimeoutMs,
       allowedNetworks: options.allowedNetworks,
@@ -55,8 +61,8 @@ export class DeliveryPipeline {
       connectionsPerOrigin: options.maxConcurrencyPerDestination,
       userAgent: options.userAgent,
     });
-    const worker = new DeliveryWorker(
-      store,
+    const worker = (this.worker = new DeliveryWorker(
+      this.outcomes,
       this.http,
       {
         owner: options.owner,
@@ -66,7 +72,7 @@ export class DeliveryPipeline {
       },
       metrics,
       log,
-    );
+    ));
     this.dispatcher = new Dispatcher<DeliveryJob>(
       {
         maxPerDestination: options.maxConcurrencyPerDestination,
@@ -90,9 +96,10 @@ export class DeliveryPipeline {
       metrics,
       log,
     );
-    this.intake = new EventIntake(validator, fanOut, metrics, log);
+    this.intake = new EventIntake(validator, fanOut, metrics, log, () => this.dispatcher.waitForRoom());
     this.scheduler = new RetryScheduler(
       store,
+      this.outcomes,
       this.dispatcher,
       {
         owner: options.owner,
@@ -100,6 +107,7 @@ export class DeliveryPipeline {
         pollIntervalMs: options.pollIntervalMs,
         batchSize: 500,
         retentionMs: options.attemptRetentionDays * 86_400_000,
+        finishedRetentionMs: options.deliveredRetentionMinutes * 60_000,
         backoffMs: 2_000,
       },
       log,
@@ -112,8 +120,14 @@ export class DeliveryPipeline {
     if (refused.length === 0) return;
     const at = new Date(Date.now() + 2_000);
     for (const { delivery } of refused) {
-      this.store
-        .finishDelivery(delivery.accountId, delivery.id, this.options.owner, { status: 'pending', attemptCount: 0, nextAttemptAt: at })
+      this.outcomes
+        .add({
+          accountId: delivery.accountId,
+          deliveryId: delivery.id,
+          owner: this.options.owner,
+          outcome: { status: 'pending', attemptCount: delivery.attemptCount, nextAttemptAt: at },
+          attempt: null,
+        })
         .catch((error: unknown) => this.log.warn({ err: error, delivery_id: delivery.id }, 'could not hand a delivery back'));
     }
   }
@@ -126,6 +140,7 @@ export class DeliveryPipeline {
   async stop(): Promise<void> {
     await this.scheduler.stop();
     await this.dispatcher.stop();
+    await this.worker.drain();
     const released = await this.store.releaseLeases(this.options.owner);
     if (released > 0) this.log.info({ released }, 'handed pending deliveries back');
     await this.http.close();

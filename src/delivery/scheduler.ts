@@ -5,7 +5,8 @@
  * Also runs the retention sweep of the attempts log and of finished deliveries.
  */
 import type { Logger } from 'pino';
-import type { DeliveryRecord, Store } from '../storage/store.js';
+import type { AttemptOutcome, DeliveryRecord, Store } from '../storage/store.js';
+import type { Batcher } from './batcher.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { DeliveryJob } from './job.js';
 
@@ -15,12 +16,28 @@ export interface SchedulerOptions {
   pollIntervalMs: number;
   /** Most deliveries claimed per poll. */
   batchSize: number;
+  /** Attempts and failed deliveries (kept for recovery) live this long. */
   retentionMs: number;
+  /** Delivered and cancelled deliveries only need to outlive duplicate and redelivered events. */
+  finishedRetentionMs: number;
   /** How long to wait before looking again at a delivery that could not be queued now. */
   backoffMs: number;
 }
 
-const sweepEveryMs = 3_600_000;
+const sweepEveryMs = 300_000;
+/** Rows removed per store call: each call stays short, so deliveries keep flowing during a sweep. */
+const sweepChunk = 2_000;
+
+/** Repeats a bounded delete until it removes less than a chunk, yielding to other work between calls. */
+async function chunked(remove: () => Promise<number>): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const removed = await remove();
+    total += removed;
+    if (removed < sweepChunk) return total;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
 
 export class RetryScheduler {
   private timer: NodeJS.Timeout | undefined;
@@ -30,6 +47,7 @@ export class RetryScheduler {
 
   constructor(
     private readonly store: Store,
+    private readonly outcomes: Batcher<AttemptOutcome, boolean>,
     private readonly dispatcher: Dispatcher<DeliveryJob>,
     private readonly options: SchedulerOptions,
     private readonly log: Logger,
@@ -83,11 +101,14 @@ export class RetryScheduler {
     return claimed.length === room && room === this.options.batchSize;
   }
 
+  /** Puts a delivery back (or cancels it) without an attempt, releasing the lease. */
   private async settle(delivery: DeliveryRecord, status: 'pending' | 'cancelled', at: number): Promise<void> {
-    await this.store.finishDelivery(delivery.accountId, delivery.id, this.options.owner, {
-      status,
-      attemptCount: delivery.attemptCount,
-      nextAttemptAt: new Date(at),
+    await this.outcomes.add({
+      accountId: delivery.accountId,
+      deliveryId: delivery.id,
+      owner: this.options.owner,
+      outcome: { status, attemptCount: delivery.attemptCount, nextAttemptAt: new Date(at) },
+      attempt: null,
     });
   }
 
@@ -95,9 +116,11 @@ export class RetryScheduler {
     const now = Date.now();
     if (now - this.lastSweep < sweepEveryMs) return;
     this.lastSweep = now;
-    const cutoff = new Date(now - this.options.retentionMs);
-    const attempts = await this.store.deleteAttemptsBefore(cutoff);
-    const deliveries = await this.store.deleteFinishedDeliveriesBefore(cutoff);
-    if (attempts + deliveries > 0) this.log.info({ attempts, deliveries }, 'retention sweep');
+    const old = new Date(now - this.options.retentionMs);
+    const recent = new Date(now - this.options.finishedRetentionMs);
+    const attempts = await chunked(() => this.store.deleteAttemptsBefore(old, sweepChunk));
+    const failed = await chunked(() => this.store.deleteFinishedDeliveriesBefore(old, ['failed'], sweepChunk));
+    const finished = await chunked(() => this.store.deleteFinishedDeliveriesBefore(recent, ['delivered', 'cancelled'], sweepChunk));
+    if (attempts + failed + finished > 0) this.log.info({ attempts, deliveries: failed + finished }, 'retention sweep');
   }
 }

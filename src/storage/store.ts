@@ -128,8 +128,11 @@ export interface AttemptStore {
   insertAttempt(accountId: string, attempt: AttemptRecord): Promise<void>;
   /** Newest first (createdAt desc, then id desc), within [from, to]. */
   listAttempts(accountId: string, query: AttemptQuery): Promise<Page<AttemptRecord>>;
-  /** Retention sweep across all accounts. Returns how many were removed. */
-  deleteAttemptsBefore(cutoff: Date): Promise<number>;
+  /**
+   * Retention sweep across all accounts: removes at most `limit` attempts created before `cutoff`
+   * (callers loop, so no single call holds the store for long). Returns how many were removed.
+   */
+  deleteAttemptsBefore(cutoff: Date, limit: number): Promise<number>;
 }
 
 export interface SettingStore {
@@ -176,6 +179,15 @@ export interface DeliveryOutcome {
   nextAttemptAt: Date;
 }
 
+/** One attempt's bookkeeping: the attempts-log entry (null when not logged) and the outbox outcome. */
+export interface AttemptOutcome {
+  accountId: string;
+  deliveryId: string;
+  owner: string;
+  outcome: DeliveryOutcome;
+  attempt: AttemptRecord | null;
+}
+
 export interface DeliveryStore {
   /**
    * Inserts the batch atomically (all or none). A delivery whose id already exists is skipped,
@@ -190,6 +202,12 @@ export interface DeliveryStore {
   claimDueDeliveries(owner: string, now: Date, leaseExpiresAt: Date, limit: number): Promise<DeliveryRecord[]>;
   /** Records an outcome and releases the lease, only while `owner` holds it (else ConflictError). */
   finishDelivery(accountId: string, deliveryId: string, owner: string, outcome: DeliveryOutcome): Promise<void>;
+  /**
+   * Records a batch of attempts and outcomes in one write (one transaction where the store has
+   * them). Each attempt is logged; each outcome applies only while `owner` still holds the lease.
+   * Returns, per entry, whether the outcome was applied.
+   */
+  recordOutcomes(entries: readonly AttemptOutcome[]): Promise<boolean[]>;
   /** Gives leases of `owner` back (shutdown) so another instance can take them at once. */
   releaseLeases(owner: string): Promise<number>;
   getDelivery(accountId: string, deliveryId: string): Promise<DeliveryRecord | null>;
@@ -197,8 +215,11 @@ export interface DeliveryStore {
   listFailedDeliveries(accountId: string, hookId: string, since: Date, limit: number): Promise<DeliveryRecord[]>;
   /** Pending deliveries across all accounts (metrics gauge). */
   countPendingDeliveries(): Promise<number>;
-  /** Removes delivered/failed/cancelled deliveries last updated before `cutoff`. */
-  deleteFinishedDeliveriesBefore(cutoff: Date): Promise<number>;
+  /**
+   * Removes at most `limit` deliveries in one of `statuses` (never 'pending') last updated before
+   * `cutoff`. Returns how many were removed.
+   */
+  deleteFinishedDeliveriesBefore(cutoff: Date, statuses: readonly Exclude<DeliveryStatus, 'pending'>[], limit: number): Promise<number>;
 }
 
 export interface Store extends AccountStore, WebhookStore, AttemptStore, DeliveryStore, SettingStore {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConflictError, NotFoundError } from '../../src/errors.js';
 import type { DeliveryOutcome, Store } from '../../src/storage/store.js';
-import { at, buildDelivery, newId, trickyDoc } from '../support/store-fixtures.js';
+import { at, buildAttempt, buildDelivery, newId, trickyDoc } from '../support/store-fixtures.js';
 import type { StoreTest } from './store.contract.js';
 
 const lease = 30_000;
@@ -17,6 +17,34 @@ async function leased(store: Store, owner: string, now: Date, count: number): Pr
 }
 
 export function deliveryContract(test: StoreTest): void {
+  test('recordOutcomes logs every attempt and applies outcomes only under the owner’s lease', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const mine = buildDelivery(accountId, hookId, at(-1000));
+    const theirs = buildDelivery(accountId, hookId, at(-1000));
+    await store.insertDeliveries([mine, theirs]);
+    const now = at(0);
+    await store.claimDueDeliveries('me', now, new Date(now.getTime() + lease), 1);
+    const claimedByMe = (await store.getDelivery(accountId, mine.id))?.leaseOwner === 'me' ? mine : theirs;
+    const other = claimedByMe === mine ? theirs : mine;
+    await store.claimDueDeliveries('them', now, new Date(now.getTime() + lease), 1);
+    const attemptA = buildAttempt(accountId, hookId, at(1));
+    const attemptB = buildAttempt(accountId, hookId, at(2));
+    const applied = await store.recordOutcomes([
+      { accountId, deliveryId: claimedByMe.id, owner: 'me', outcome: outcome('delivered', at(5), 1), attempt: attemptA },
+      { accountId, deliveryId: other.id, owner: 'me', outcome: outcome('failed', at(5), 1), attempt: attemptB },
+      { accountId, deliveryId: other.id, owner: 'me', outcome: outcome('failed', at(5), 1), attempt: null },
+    ]);
+    assert.deepEqual(applied, [true, false, false]);
+    const done = await store.getDelivery(accountId, claimedByMe.id);
+    assert.equal(done?.status, 'delivered');
+    assert.equal(done?.leaseOwner, null);
+    assert.equal((await store.getDelivery(accountId, other.id))?.leaseOwner, 'them', 'another owner’s lease is untouched');
+    const logged = await store.listAttempts(accountId, { from: at(-60_000), to: at(60_000) });
+    assert.deepEqual(logged.items.map((a) => a.id).sort(), [attemptA.id, attemptB.id].sort(), 'attempts are logged either way');
+    assert.deepEqual(await store.recordOutcomes([]), []);
+  });
+
   test('insertDeliveries stores the batch exactly and returns the inserted ids', async (store) => {
     const accountId = newId();
     const hookId = newId();
@@ -221,8 +249,13 @@ export function deliveryContract(test: StoreTest): void {
       buildDelivery(a, hookId, at(-1)),
     ];
     await store.insertDeliveries(batch);
-    assert.equal(await store.deleteFinishedDeliveriesBefore(new Date(Date.now() - 60_000)), 0);
-    assert.equal(await store.deleteFinishedDeliveriesBefore(new Date(Date.now() + 60_000)), 3);
+    const finished = ['delivered', 'failed', 'cancelled'] as const;
+    assert.equal(await store.deleteFinishedDeliveriesBefore(new Date(Date.now() - 60_000), finished, 100), 0);
+    const later = new Date(Date.now() + 60_000);
+    assert.equal(await store.deleteFinishedDeliveriesBefore(later, ['delivered'], 100), 1, 'only the statuses asked for');
+    assert.ok((await store.getDelivery(a, batch[1]?.id ?? '')) !== null);
+    assert.equal(await store.deleteFinishedDeliveriesBefore(later, finished, 1), 1, 'at most `limit` per call');
+    assert.equal(await store.deleteFinishedDeliveriesBefore(later, finished, 100), 1);
     for (const d of batch.slice(0, 3)) assert.equal(await store.getDelivery(a, d.id), null);
     assert.ok((await store.getDelivery(a, batch[3]?.id ?? '')) !== null);
     assert.equal(await store.countPendingDeliveries(), 1);

@@ -14,15 +14,22 @@ export interface ChildApp {
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-export async function spawnApp(env: Record<string, string>): Promise<ChildApp> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** `source` runs src/main.ts through tsx (tests); `built` runs dist/main.js (benchmarks). */
+export async function spawnApp(env: Record<string, string>, entry: 'source' | 'built' = 'source'): Promise<ChildApp> {
+  // CALLHOOK_CHILD_NODE_ARGS passes flags such as --cpu-prof to the child (profiling a benchmark).
+  const extra = (process.env['CALLHOOK_CHILD_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
+  const args = [...extra, ...(entry === 'source' ? ['--import', 'tsx', 'src/main.ts'] : ['dist/main.js'])];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, PORT: '0', CALLHOOK_HOST: '127.0.0.1', CALLHOOK_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`callhook did not start:\n${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`callhook did not start:\n${output}`));
+    }, 20_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
       const match = /"port":(\d+)[^\n]*"msg":"callhook listening"/.exec(output);

@@ -42,9 +42,11 @@ export function attemptStore(c: Collections): AttemptStore {
       };
     },
 
-    async deleteAttemptsBefore(cutoff) {
-      const result = await c.attempts.deleteMany({ createdAt: { $lt: cutoff } });
-      return result.deletedCount;
+    async deleteAttemptsBefore(cutoff, limit) {
+      // deleteMany has no limit: pick the ids first so each call stays bounded.
+      const ids = (await c.attempts.find({ createdAt: { $lt: cutoff } }, { projection: { _id: 1 }, limit }).toArray()).map((a) => a._id);
+      if (ids.length === 0) return 0;
+      return (await c.attempts.deleteMany({ _id: { $in: ids } })).deletedCount;
     },
   };
 }

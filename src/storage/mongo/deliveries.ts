@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { DeliveryRecord, DeliveryStore, NewDelivery } from '../store.js';
+import type { DeliveryOutcome, DeliveryRecord, DeliveryStore, NewDelivery } from '../store.js';
 import { type Collections, type DeliveryDocument, toDelivery } from './documents.js';
 import { duplicateIndexes } from './errors.js';
 
@@ -16,11 +16,29 @@ function assertStorable(d: NewDelivery): void {
   }
 }
 
+/** Applies an outcome and releases the lease, only while `owner` holds it; true when it did. */
+export async function finishLeased(c: Collections, accountId: string, id: string, owner: string, outcome: DeliveryOutcome): Promise<boolean> {
+  const result = await c.deliveries.updateOne(
+    { _id: id, accountId, leaseOwner: owner },
+    {
+      $set: {
+        status: outcome.status,
+        attemptCount: outcome.attemptCount,
+        nextAttemptAt: outcome.nextAttemptAt,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        updatedAt: new Date(),
+      },
+    },
+  );
+  return result.matchedCount === 1;
+}
+
 /*
  * updatedAt moves with the delivery's state (insert, outcome), not with leases: it drives
  * listFailedDeliveries and the retention sweep, which care about outcomes, not who held a lease.
  */
-export function deliveryStore(c: Collections): DeliveryStore {
+export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcomes'> {
   return {
     /*
      * The whole batch is validated before the write, and a taken id is skipped, not an error.
@@ -77,20 +95,7 @@ export function deliveryStore(c: Collections): DeliveryStore {
     },
 
     async finishDelivery(accountId, deliveryId, owner, outcome) {
-      const result = await c.deliveries.updateOne(
-        { _id: deliveryId, accountId, leaseOwner: owner },
-        {
-          $set: {
-            status: outcome.status,
-            attemptCount: outcome.attemptCount,
-            nextAttemptAt: outcome.nextAttemptAt,
-            leaseOwner: null,
-            leaseExpiresAt: null,
-            updatedAt: new Date(),
-          },
-        },
-      );
-      if (result.matchedCount === 1) return;
+      if (await finishLeased(c, accountId, deliveryId, owner, outcome)) return;
       if ((await c.deliveries.countDocuments({ _id: deliveryId, accountId }, { limit: 1 })) === 0) {
         throw new NotFoundError(deliveryId);
       }
@@ -122,9 +127,12 @@ export function deliveryStore(c: Collections): DeliveryStore {
       return c.deliveries.countDocuments({ status: 'pending' });
     },
 
-    async deleteFinishedDeliveriesBefore(cutoff) {
-      const result = await c.deliveries.deleteMany({ status: { $ne: 'pending' }, updatedAt: { $lt: cutoff } });
-      return result.deletedCount;
+    async deleteFinishedDeliveriesBefore(cutoff, statuses, limit) {
+      const filter = { status: { $in: [...statuses], $ne: 'pending' as const }, updatedAt: { $lt: cutoff } };
+      // deleteMany has no limit: pick the ids first so each call stays bounded.
+      const ids = (await c.deliveries.find(filter, { projection: { _id: 1 }, limit }).toArray()).map((d) => d._id);
+      if (ids.length === 0) return 0;
+      return (await c.deliveries.deleteMany({ _id: { $in: ids } })).deletedCount;
     },
   };
 }

@@ -8,6 +8,7 @@ import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { deliveryStore } from './deliveries.js';
 import { collections, indexes } from './documents.js';
+import { outcomeRecorder } from './outcomes.js';
 import { settingStore } from './settings.js';
 import { webhookStore } from './webhooks.js';
 
@@ -38,6 +39,7 @@ export async function openMongoStore(options: MongoOptions): Promise<Store> {
       ...attemptStore(c),
       ...deliveryStore(c),
       ...settingStore(c),
+      recordOutcomes: outcomeRecorder(c),
       async ping() {
         await db.command({ ping: 1 });
       },

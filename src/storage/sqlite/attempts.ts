@@ -1,4 +1,4 @@
-import type { AttemptStore } from '../store.js';
+import type { AttemptRecord, AttemptStore } from '../store.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../cursor.js';
 import type { Database } from './driver.js';
 import { conflictOnDuplicate } from './errors.js';
@@ -9,11 +9,29 @@ type ListParams = { accountId: string; from: number; to: number; startMs: number
 /** With no cursor, start above every row: (MAX, '') sorts after any (created_at, id). */
 const fromTheTop = { startMs: Number.MAX_SAFE_INTEGER, startId: '' };
 
-export function attemptStore(db: Database): AttemptStore {
+export function prepareAttemptInsert(db: Database) {
   const insert = db.prepare<AttemptRow, never>(
     `INSERT INTO attempts (id, account_id, hook_id, created_at, doc)
      VALUES (@id, @account_id, @hook_id, @created_at, @doc)`,
   );
+  // The account in the signature is the scope; it wins over whatever the record says.
+  return (accountId: string, attempt: AttemptRecord): void => {
+    conflictOnDuplicate(
+      () =>
+        insert.run({
+          id: attempt.id,
+          account_id: accountId,
+          hook_id: attempt.hookId,
+          created_at: toMs(attempt.createdAt),
+          doc: toJson(attempt.doc),
+        }),
+      `attempt ${attempt.id} exists`,
+    );
+  };
+}
+
+export function attemptStore(db: Database): AttemptStore {
+  const insert = prepareAttemptInsert(db);
   const page = `AND created_at BETWEEN @from AND @to AND (created_at, id) <= (@startMs, @startId)
      ORDER BY created_at DESC, id DESC LIMIT @limit`;
   // Two statements rather than `(@hookId IS NULL OR hook_id = @hookId)`, which would keep the
@@ -22,22 +40,13 @@ export function attemptStore(db: Database): AttemptStore {
   const byHook = db.prepare<ListParams & { hookId: string }, AttemptRow>(
     `SELECT * FROM attempts WHERE account_id = @accountId AND hook_id = @hookId ${page}`,
   );
-  const removeBefore = db.prepare<{ cutoff: number }, never>('DELETE FROM attempts WHERE created_at < @cutoff');
+  const removeBefore = db.prepare<{ cutoff: number; limit: number }, never>(
+    'DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE created_at < @cutoff LIMIT @limit)',
+  );
 
   return {
     async insertAttempt(accountId, attempt) {
-      // The account in the signature is the scope; it wins over whatever the record says.
-      conflictOnDuplicate(
-        () =>
-          insert.run({
-            id: attempt.id,
-            account_id: accountId,
-            hook_id: attempt.hookId,
-            created_at: toMs(attempt.createdAt),
-            doc: toJson(attempt.doc),
-          }),
-        `attempt ${attempt.id} exists`,
-      );
+      insert(accountId, attempt);
     },
 
     async listAttempts(accountId, query) {
@@ -61,8 +70,8 @@ export function attemptStore(db: Database): AttemptStore {
       };
     },
 
-    async deleteAttemptsBefore(cutoff) {
-      return removeBefore.run({ cutoff: toMs(cutoff) }).changes;
+    async deleteAttemptsBefore(cutoff, limit) {
+      return removeBefore.run({ cutoff: toMs(cutoff), limit }).changes;
     },
   };
 }

@@ -1,15 +1,35 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { DeliveryStore, NewDelivery } from '../store.js';
+import type { DeliveryOutcome, DeliveryStore, NewDelivery } from '../store.js';
 import type { Database } from './driver.js';
 import { type DeliveryRow, toDelivery, toJson, toMs } from './rows.js';
 
 type Scoped = { accountId: string; id: string };
 
+/** Applies an outcome and releases the lease, only while `owner` holds it; true when it did. */
+export function prepareFinish(db: Database) {
+  const finish = db.prepare<Scoped & { owner: string; status: string; attemptCount: number; nextAttemptAt: number; now: number }, never>(
+    `UPDATE deliveries
+     SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAt,
+         lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+     WHERE account_id = @accountId AND id = @id AND lease_owner = @owner`,
+  );
+  return (accountId: string, id: string, owner: string, outcome: DeliveryOutcome): boolean =>
+    finish.run({
+      accountId,
+      id,
+      owner,
+      status: outcome.status,
+      attemptCount: outcome.attemptCount,
+      nextAttemptAt: toMs(outcome.nextAttemptAt),
+      now: Date.now(),
+    }).changes === 1;
+}
+
 /*
  * updated_at moves with the delivery's state (insert, outcome), not with leases: it drives
  * listFailedDeliveries and the retention sweep, which care about outcomes, not who held a lease.
  */
-export function deliveryStore(db: Database): DeliveryStore {
+export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes'> {
   // ON CONFLICT (id) rather than INSERT OR IGNORE: only a taken id is skipped; a NOT NULL or
   // CHECK failure still throws and rolls the whole batch back.
   const insert = db.prepare<DeliveryRow, never>(
@@ -30,12 +50,7 @@ export function deliveryStore(db: Database): DeliveryStore {
      )
      RETURNING *`,
   );
-  const finish = db.prepare<Scoped & { owner: string; status: string; attemptCount: number; nextAttemptAt: number; now: number }, never>(
-    `UPDATE deliveries
-     SET status = @status, attempt_count = @attemptCount, next_attempt_at = @nextAttemptAt,
-         lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
-     WHERE account_id = @accountId AND id = @id AND lease_owner = @owner`,
-  );
+  const finish = prepareFinish(db);
   const release = db.prepare<{ owner: string }, never>(
     'UPDATE deliveries SET lease_owner = NULL, lease_expires_at = NULL WHERE lease_owner = @owner',
   );
@@ -46,7 +61,14 @@ export function deliveryStore(db: Database): DeliveryStore {
      ORDER BY updated_at, id LIMIT @limit`,
   );
   const pending = db.prepare<Record<string, never>, { n: number }>(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`);
-  const removeFinished = db.prepare<{ cutoff: number }, never>(`DELETE FROM deliveries WHERE status <> 'pending' AND updated_at < @cutoff`);
+  // Statuses come as a JSON list so one statement serves any subset; LIMIT through rowid keeps
+  // each call short however much has expired.
+  const removeFinished = db.prepare<{ cutoff: number; statuses: string; limit: number }, never>(
+    `DELETE FROM deliveries WHERE rowid IN (
+       SELECT rowid FROM deliveries
+       WHERE status <> 'pending' AND status IN (SELECT value FROM json_each(@statuses)) AND updated_at < @cutoff
+       LIMIT @limit)`,
+  );
 
   const insertAll = db.transaction((deliveries: readonly NewDelivery[]): string[] => {
     const now = Date.now();
@@ -87,15 +109,7 @@ export function deliveryStore(db: Database): DeliveryStore {
 
     async finishDelivery(accountId, deliveryId, owner, outcome) {
       const scope = { accountId, id: deliveryId };
-      const { changes } = finish.run({
-        ...scope,
-        owner,
-        status: outcome.status,
-        attemptCount: outcome.attemptCount,
-        nextAttemptAt: toMs(outcome.nextAttemptAt),
-        now: Date.now(),
-      });
-      if (changes === 1) return;
+      if (finish(accountId, deliveryId, owner, outcome)) return;
       if (byId.get(scope) === undefined) throw new NotFoundError(deliveryId);
       throw new ConflictError(`delivery ${deliveryId} is not leased by ${owner}`);
     },
@@ -117,8 +131,8 @@ export function deliveryStore(db: Database): DeliveryStore {
       return pending.get({})?.n ?? 0;
     },
 
-    async deleteFinishedDeliveriesBefore(cutoff) {
-      return removeFinished.run({ cutoff: toMs(cutoff) }).changes;
+    async deleteFinishedDeliveriesBefore(cutoff, statuses, limit) {
+      return removeFinished.run({ cutoff: toMs(cutoff), statuses: JSON.stringify(statuses), limit }).changes;
     },
   };
 }

@@ -7,6 +7,7 @@ import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { deliveryStore } from './deliveries.js';
 import { openDatabase } from './driver.js';
+import { outcomeRecorder } from './outcomes.js';
 import { migrate } from './schema.js';
 import { settingStore } from './settings.js';
 import { webhookStore } from './webhooks.js';
@@ -14,6 +15,12 @@ import { webhookStore } from './webhooks.js';
 export interface SqliteOptions {
   /** A file path, or ':memory:' for a private in-memory database (tests). */
   file: string;
+  /**
+   * `normal` (default): in WAL mode a commit survives the process being killed at any moment;
+   * only an OS crash or power loss can undo the last few commits. `full` adds an fsync per
+   * commit so those survive too, at several times the cost per commit.
+   */
+  synchronous?: 'normal' | 'full';
 }
 
 export function openSqliteStore(options: SqliteOptions): Store {
@@ -24,10 +31,10 @@ export function openSqliteStore(options: SqliteOptions): Store {
     db.pragma('busy_timeout = 5000', { simple: true });
     // WAL: readers (API) never block the writer (dispatcher), and one fsync per commit.
     db.pragma('journal_mode = WAL', { simple: true });
-    // FULL, not NORMAL: a delivery is committed before its AMQP message is acked, and NORMAL in
-    // WAL mode can lose the last commits on power loss — an acked event would vanish. The cost
-    // is one WAL fsync per commit, small next to the HTTP delivery each one stands for.
-    db.pragma('synchronous = FULL', { simple: true });
+    // NORMAL is what Rails and most embedded deployments run with WAL: never corrupt, and a
+    // killed process loses nothing committed. FULL is there for operators who need commits to
+    // outlive power loss too (an acked event would otherwise be lost with the last commits).
+    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`, { simple: true });
     migrate(db);
   } catch (error) {
     db.close();
@@ -41,6 +48,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
     ...attemptStore(db),
     ...deliveryStore(db),
     ...settingStore(db),
+    recordOutcomes: outcomeRecorder(db),
     async ping() {
       if (ping.get({})?.one !== 1) throw new Error('SQLite did not answer SELECT 1');
     },

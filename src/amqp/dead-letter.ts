@@ -1,0 +1,84 @@
+/**
+ * Parking a message the handler rejected as malformed. It is copied to the dead-letter queue
+ * on a confirm channel and only acked once the broker has confirmed the copy, so a broker or
+ * channel failure in between leaves the original unacked and nothing is lost. The publish is
+ * mandatory: a missing dead-letter queue would otherwise swallow the copy and still confirm it.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ConfirmChannel, Message, Options } from 'amqplib';
+
+export const DEAD_LETTER_ID_HEADER = 'x-callhook-dead-letter-id';
+
+export interface DeadLetterChannel {
+  channel: ConfirmChannel;
+  /** Ids of copies the broker returned as unroutable; filled by the channel's 'return' listener. */
+  returned: Set<string>;
+}
+
+/** Call once per confirm channel: records which dead-letter copies came back unroutable. */
+export function trackReturns(target: DeadLetterChannel): void {
+  target.channel.on('return', (message: Message) => {
+    const id: unknown = message.properties.headers?.[DEAD_LETTER_ID_HEADER];
+    if (typeof id === 'string') target.returned.add(id);
+  });
+}
+
+export function deadLetterHeaders(message: Message, reason: string, now: Date): Record<string, unknown> {
+  return {
+    ...message.properties.headers,
+    'x-callhook-reason': reason,
+    'x-callhook-routing-key': message.fields.routingKey,
+    'x-callhook-exchange': message.fields.exchange,
+    'x-callhook-failed-at': now.toISOString(),
+  };
+}
+
+/** Resolves once the broker has confirmed the copy into `queue`; rejects otherwise. */
+export function publishDeadLetter(
+  target: DeadLetterChannel,
+  queue: string,
+  message: Message,
+  reason: string,
+  timeoutMs: number,
+): Promise<void> {
+  const id = randomUUID();
+  const p = message.properties;
+  const options: Options.Publish = {
+    persistent: true,
+    mandatory: true,
+    headers: { ...deadLetterHeaders(message, reason, new Date()), [DEAD_LETTER_ID_HEADER]: id },
+    // Kept so the parked copy can be replayed into the exchange exactly as it came.
+    ...(typeof p.contentType === 'string' ? { contentType: p.contentType } : {}),
+    ...(typeof p.contentEncoding === 'string' ? { contentEncoding: p.contentEncoding } : {}),
+    ...(typeof p.messageId === 'string' ? { messageId: p.messageId } : {}),
+    ...(typeof p.correlationId === 'string' ? { correlationId: p.correlationId } : {}),
+    ...(typeof p.appId === 'string' ? { appId: p.appId } : {}),
+    ...(typeof p.type === 'string' ? { type: p.type } : {}),
+    ...(typeof p.timestamp === 'number' ? { timestamp: p.timestamp } : {}),
+  };
+  return new Promise<void>((resolve, reject) => {
+    // A broker that never confirms must not hold the message (and stop()) forever.
+    const timer = setTimeout(() => settle(new Error(`no publisher confirm within ${timeoutMs} ms`)), timeoutMs);
+    let done = false;
+    function settle(error?: Error): void {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      const wasReturned = target.returned.delete(id);
+      if (error) reject(error);
+      else if (wasReturned) reject(new Error(`dead-letter queue ${queue} does not exist (copy returned unroutable)`));
+      else resolve();
+    }
+    try {
+      target.channel.sendToQueue(queue, message.content, options, (err: unknown) => {
+        settle(err ? toError(err) : undefined);
+      });
+    } catch (error) {
+      settle(toError(error));
+    }
+  });
+}
+
+function toError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

@@ -1,0 +1,38 @@
+/**
+ * AMQP messages → the event intake. What is not a call event is dead-lettered with the reason
+ * (and counted); a failure to store throws, which the consumer turns into a requeue: a message
+ * is acked only once its deliveries are in the outbox.
+ */
+import type { EventIntake } from '../delivery/event-intake.js';
+import type { Metrics } from '../metrics.js';
+import type { HandleResult, MessageHandler } from './consumer.js';
+
+/** The bindings callhook needs from Kazoo's `callevt` exchange. */
+export const callEventBindings = [
+  'call.CHANNEL_CREATE.*',
+  'call.CHANNEL_ANSWER.*',
+  'call.CHANNEL_BRIDGE.*',
+  'call.CHANNEL_DESTROY.*',
+  'call.RECORD_STOP.*',
+] as const;
+
+export function callEventHandler(intake: EventIntake, metrics: Metrics): MessageHandler {
+  // The consumer logs each dead-lettered message with its routing key and reason.
+  const deadLetter = (reason: string, label: string): HandleResult => {
+    metrics.deadLettered.inc({ reason: label });
+    return { kind: 'dead-letter', reason };
+  };
+  return async (message) => {
+    const text = message.body.toString('utf8');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return deadLetter(`not JSON: ${(error as Error).message}`, 'not_json');
+    }
+    const parsed = intake.parse(value);
+    if (!parsed.ok) return deadLetter(parsed.reason, 'invalid_event');
+    await intake.take(parsed, text, 'amqp');
+    return { kind: 'ack' };
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Group commit: calls that arrive while a write is being prepared are written together, so the
+ * store commits (and fsyncs) once per batch rather than once per call. A batch that fails is
+ * retried item by item, so one bad item fails only its own caller.
+ */
+export class Batcher<I, O> {
+  private pending: Array<{ item: I; resolve: (value: O) => void; reject: (error: unknown) => void }> = [];
+  private scheduled = false;
+
+  /**
+   * @param windowMs how long the first call of a batch waits for company; 0 means "until the
+   *   current turn of the event loop ends" (setImmediate).
+   */
+  constructor(
+    private readonly write: (items: I[]) => Promise<O[]>,
+    private readonly maxBatch = 500,
+    private readonly windowMs = 0,
+  ) {}
+
+  add(item: I): Promise<O> {
+    return new Promise<O>((resolve, reject) => {
+      this.pending.push({ item, resolve, reject });
+      if (this.pending.length >= this.maxBatch) this.flush();
+      else if (!this.scheduled) this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    this.scheduled = true;
+    if (this.windowMs > 0) setTimeout(() => this.flush(), this.windowMs);
+    else setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending.splice(0, this.maxBatch);
+    if (batch.length === 0) return;
+    if (this.pending.length > 0 && !this.scheduled) this.schedule();
+    this.write(batch.map((entry) => entry.item)).then(
+      (results) => batch.forEach((entry, index) => entry.resolve(results[index] as O)),
+      () => {
+        for (const entry of batch) {
+          this.write([entry.item]).then(
+            (results) => entry.resolve(results[0] as O),
+            (error: unknown) => entry.reject(error),
+          );
+        }
+      },
+    );
+  }
+}

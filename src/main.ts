@@ -2,8 +2,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 
-const shutdownDeadlineMs = 30_000;
-
 async function main(): Promise<void> {
   let config;
   try {
@@ -26,7 +24,7 @@ async function main(): Promise<void> {
     const timer = setTimeout(() => {
       app.log.error('shutdown deadline passed, exiting');
       process.exit(1);
-    }, shutdownDeadlineMs);
+    }, config.shutdownTimeoutMs);
     timer.unref();
     app.stop().then(
       () => process.exit(0),

@@ -67,8 +67,9 @@ describe('durability: kill -9 and restart', () => {
       }
       const missing = callIds.filter((id) => !delivered().has(id));
       assert.deepEqual(missing, [], 'every accepted event reached the receiver after the restart');
+      assert.equal(await second.kill('SIGTERM'), 0, 'SIGTERM is a clean exit');
     } finally {
-      await second.kill('SIGTERM');
+      await second.kill('SIGKILL');
     }
   });
 });

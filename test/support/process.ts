@@ -18,7 +18,9 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 export async function spawnApp(env: Record<string, string>, entry: 'source' | 'built' = 'source'): Promise<ChildApp> {
   // CALLHOOK_CHILD_NODE_ARGS passes flags such as --cpu-prof to the child (profiling a benchmark).
   const extra = (process.env['CALLHOOK_CHILD_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
-  const args = [...extra, ...(entry === 'source' ? ['--import', 'tsx', 'src/main.ts'] : ['dist/main.js'])];
+  // `built` runs as `npm start` does, heap cap included.
+  const heap = `--max-old-space-size=${process.env['CALLHOOK_MAX_HEAP_MB'] ?? '128'}`;
+  const args = [...extra, ...(entry === 'source' ? ['--import', 'tsx', 'src/main.ts'] : [heap, 'dist/main.js'])];
   const child = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, PORT: '0', CALLHOOK_HOST: '127.0.0.1', CALLHOOK_LOG_LEVEL: 'info', ...env },

@@ -41,7 +41,8 @@ export class EventIntake {
         details: { '': { type: { message: 'Value did not match type(s): object', target: 'object' } } },
       };
     }
-    const message = structuredClone(value);
+    // Validation converts numeric strings in place: callers hand over a freshly parsed value.
+    const message = value;
     const checked = this.validator.validate('kazoo-call-event', message);
     if (!checked.ok) {
       const fields = Object.keys(checked.details).join(', ');

@@ -13,3 +13,8 @@ export function newId(): string {
 export function newApiKey(): string {
   return randomBytes(32).toString('hex');
 }
+
+/** A Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes. */
+export function newSigningSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}

@@ -8,6 +8,8 @@ import type { Logger } from 'pino';
 import { attemptDoc } from '../domain/attempt-log.js';
 import { shapeRequest, type ShapedRequest } from '../domain/request-shape.js';
 import { isSuccess, nextRetryDelayMs, parseRetryAfter } from '../domain/retry-policy.js';
+import { signatureHeaders } from '../domain/signature.js';
+import { liveSecrets } from '../domain/webhook-secrets.js';
 import type { WebhookDoc } from '../domain/webhook.js';
 import { newId } from '../ids.js';
 import type { Metrics } from '../metrics.js';
@@ -60,6 +62,16 @@ export class DeliveryWorker {
       'webhook-id': delivery.id,
       ...(shaped.contentType !== undefined ? { 'Content-Type': shaped.contentType } : {}),
     };
+    const signedBody = shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? '');
+    Object.assign(
+      headers,
+      signatureHeaders({
+        id: delivery.id,
+        timestampSeconds: Math.floor(Date.now() / 1000),
+        body: signedBody,
+        secrets: liveSecrets(hook.doc, Date.now()),
+      }),
+    );
     const outcome = await this.http.send({
       method: shaped.method,
       url: shaped.url,

@@ -4,6 +4,7 @@
  * attempt number, the duration and when the next attempt is due. Pure: built from plain data.
  */
 import type { JsonObject } from './json.js';
+import { signatureHeaderNames } from './signature.js';
 
 export interface AttemptRequest {
   method: string;
@@ -28,9 +29,13 @@ export interface AttemptFacts {
   nextAttemptAt: Date | null;
 }
 
+/** Header names lower-cased as Kazoo logs them; signatures masked, as the log is widely readable. */
 function lowerKeys(headers: Readonly<Record<string, string>>): JsonObject {
   const out: JsonObject = {};
-  for (const [name, value] of Object.entries(headers)) out[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(headers)) {
+    const key = name.toLowerCase();
+    out[key] = signatureHeaderNames.has(key) ? '[masked]' : value;
+  }
   return out;
 }
 

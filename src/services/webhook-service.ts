@@ -2,12 +2,14 @@
  * Webhook documents through the API: validation (schema, client URL, modifiers), Kazoo's
  * create/replace/merge semantics, the per-account cap, and bulk re-enable. Routes stay thin.
  */
-import { BadRequestError, NotFoundError, ValidationError } from '../errors.js';
+import { BadRequestError, NotFoundError, ValidationError, type ValidationDetails } from '../errors.js';
 import { requestedId } from '../domain/document-id.js';
 import type { JsonObject } from '../domain/json.js';
 import { clientUrlProblem, type Cidr } from '../domain/networks.js';
+import { isMaskedSecret, isValidSecret } from '../domain/signature.js';
 import { modifierProblems, sanitizeInput } from '../domain/webhook-input.js';
-import { newId } from '../ids.js';
+import { privateFields, rotate, withoutPrivateFields } from '../domain/webhook-secrets.js';
+import { newId, newSigningSecret } from '../ids.js';
 import type { Store, WebhookRecord } from '../storage/store.js';
 import { mergeDetails } from '../validation/crossbar-errors.js';
 import type { Validator } from '../validation/validator.js';
@@ -24,24 +26,36 @@ export class WebhookService {
     private readonly options: WebhookServiceOptions,
   ) {}
 
-  /** Sanitises and validates in one pass so every problem is reported together. */
-  private validate(data: JsonObject): JsonObject {
+  /**
+   * Sanitises and validates in one pass so every problem is reported together. A `secret` is
+   * taken out of the public document (it is stored privately); a masked one, as GET shows it and
+   * Monster UI echoes it back, means "unchanged".
+   */
+  private validate(data: JsonObject): { doc: JsonObject; secret?: string } {
     const doc = sanitizeInput(data);
+    if (isMaskedSecret(doc['secret'])) delete doc['secret'];
     const schema = this.validator.validate('webhooks', doc);
+    const secret = doc['secret'];
+    const secretProblem: ValidationDetails =
+      typeof secret === 'string' && !isValidSecret(secret)
+        ? { secret: { format: { message: 'must be whsec_ followed by the base64 of 24 to 64 random bytes' } } }
+        : {};
     const uri = doc['uri'];
     const uriProblem = typeof uri === 'string' ? clientUrlProblem(uri, this.options.allowedNetworks) : null;
     const details = mergeDetails(
       schema.details,
       uriProblem === null ? {} : { uri: { error: { message: 'invalid client URL', value: uri, cause: uriProblem } } },
       schema.ok ? modifierProblems(doc) : {},
+      secretProblem,
     );
     if (Object.keys(details).length > 0) throw new ValidationError(details);
-    return doc;
+    delete doc['secret'];
+    return typeof secret === 'string' ? { doc, secret } : { doc };
   }
 
   async create(accountId: string, data: JsonObject): Promise<WebhookRecord> {
     const id = requestedId(data['id']) ?? newId();
-    const doc = this.validate(data);
+    const { doc, secret } = this.validate(data);
     // Count-then-insert can overshoot by the number of concurrent creates; the cap guards
     // against runaway scripts, not against a precise quota, so that slack is acceptable.
     const count = await this.store.countWebhooks(accountId);
@@ -51,7 +65,7 @@ export class WebhookService {
         message: `the account already has ${count} webhooks, the most allowed is ${this.options.maxHooksPerAccount}`,
       });
     }
-    return this.store.createWebhook(accountId, { id, doc });
+    return this.store.createWebhook(accountId, { id, doc: secret === undefined ? doc : { ...doc, pvt_secrets: rotate({}, secret, Date.now()) } });
   }
 
   async get(accountId: string, hookId: string): Promise<WebhookRecord> {
@@ -73,10 +87,21 @@ export class WebhookService {
   /** PATCH: request fields merged over the stored ones, then validated like POST. */
   async merge(accountId: string, hookId: string, data: JsonObject): Promise<WebhookRecord> {
     const current = await this.get(accountId, hookId);
-    return this.save(current, this.validate({ ...current.doc, ...sanitizeInput(data) }));
+    return this.save(current, this.validate({ ...withoutPrivateFields(current.doc), ...sanitizeInput(data) }));
   }
 
-  private save(current: WebhookRecord, doc: JsonObject): Promise<WebhookRecord> {
+  /** `PUT …/{ID}/secret`: a new secret becomes current; the old one keeps signing for a day. */
+  async rotateSecret(accountId: string, hookId: string): Promise<{ hook: WebhookRecord; secret: string }> {
+    const current = await this.get(accountId, hookId);
+    const secret = newSigningSecret();
+    const hook = await this.save(current, { doc: withoutPrivateFields(current.doc), secret });
+    return { hook, secret };
+  }
+
+  /** Private fields (secrets) are carried over: API writes only ever replace public ones. */
+  private save(current: WebhookRecord, change: { doc: JsonObject; secret?: string }): Promise<WebhookRecord> {
+    const doc: JsonObject = { ...change.doc, ...privateFields(current.doc) };
+    if (change.secret !== undefined) doc['pvt_secrets'] = rotate(current.doc, change.secret, Date.now());
     const disabledReason = doc['enabled'] === false ? current.disabledReason : null;
     return this.store.replaceWebhook(current.accountId, current.id, current.revision, { doc, disabledReason });
   }

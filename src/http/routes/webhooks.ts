@@ -34,7 +34,8 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
     const descending = ctx.query['ascending'] !== 'true' && ctx.query['descending'] !== 'false';
     const filters = parseFilters(ctx.query);
     const hooks = (await deps.webhooks.list(accountId(ctx)))
-      .filter((hook) => filters.length === 0 || matchesAll({ id: hook.id, ...hook.doc }, filters))
+      // Filters see what a client can read, so private fields are no oracle.
+      .filter((hook) => filters.length === 0 || matchesAll(presentWebhook(hook), filters))
       .sort((a, b) => (descending ? b.id.localeCompare(a.id) : a.id.localeCompare(b.id)));
     const page = pageOf(hooks, (hook) => hook.id, paging.request, descending);
     writeSuccess(ctx, deps.envelope, page.items.map(presentWebhookSummary), {
@@ -76,6 +77,12 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
   router.patch(`${base}/:hookId`, async (ctx) => {
     const hook = await deps.webhooks.merge(accountId(ctx), hookId(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
+  });
+
+  router.put(`${base}/:hookId/secret`, async (ctx) => {
+    const { hook, secret } = await deps.webhooks.rotateSecret(accountId(ctx), hookId(ctx));
+    // The only time the whole secret is shown.
+    writeSuccess(ctx, deps.envelope, { ...presentWebhook(hook), secret }, { revision: revisionOf(hook) });
   });
 
   router.delete(`${base}/:hookId`, async (ctx) => {

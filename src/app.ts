@@ -142,6 +142,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       maxAttemptRangeSeconds,
       health,
       events: pipeline.intake,
+      ping: (hook) => pipeline.pinger.ping(hook),
       metrics,
     },
     log,

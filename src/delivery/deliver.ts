@@ -6,17 +6,15 @@
  */
 import type { Logger } from 'pino';
 import { attemptDoc } from '../domain/attempt-log.js';
-import { shapeRequest, type ShapedRequest } from '../domain/request-shape.js';
 import { isSuccess, nextRetryDelayMs, parseRetryAfter } from '../domain/retry-policy.js';
-import { signatureHeaders } from '../domain/signature.js';
-import { liveSecrets } from '../domain/webhook-secrets.js';
-import type { WebhookDoc } from '../domain/webhook.js';
 import { newId } from '../ids.js';
 import type { Metrics } from '../metrics.js';
 import type { AttemptOutcome, AttemptRecord, DeliveryStatus } from '../storage/store.js';
 import type { Batcher } from './batcher.js';
+import type { HookDisabler } from './hook-disabler.js';
 import type { HttpClient, HttpOutcome } from './http-client.js';
 import type { DeliveryJob } from './job.js';
+import { buildOutboundRequest, type BuiltRequest } from './outbound-request.js';
 
 export interface DeliverOptions {
   owner: string;
@@ -25,6 +23,8 @@ export interface DeliverOptions {
   logSuccessfulAttempts: boolean;
   random?: () => number;
 }
+
+const goneReason = 'the receiver answered 410 Gone';
 
 interface Decision {
   status: DeliveryStatus;
@@ -40,6 +40,7 @@ export class DeliveryWorker {
   /** @param outcomes commits attempts and outcomes of concurrent deliveries together. */
   constructor(
     private readonly outcomes: Batcher<AttemptOutcome, boolean>,
+    private readonly disabler: HookDisabler,
     private readonly http: HttpClient,
     private readonly options: DeliverOptions,
     private readonly metrics: Metrics,
@@ -54,30 +55,8 @@ export class DeliveryWorker {
       this.log.debug({ delivery_id: delivery.id }, 'lease too short to attempt, leaving it to the next claim');
       return;
     }
-    const doc = hook.doc as WebhookDoc;
-    const shaped = shapeRequest(doc, delivery.payload);
-    const headers: Record<string, string> = {
-      'X-Hook-ID': hook.id,
-      'X-Account-ID': hook.accountId,
-      'webhook-id': delivery.id,
-      ...(shaped.contentType !== undefined ? { 'Content-Type': shaped.contentType } : {}),
-    };
-    const signedBody = shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? '');
-    Object.assign(
-      headers,
-      signatureHeaders({
-        id: delivery.id,
-        timestampSeconds: Math.floor(Date.now() / 1000),
-        body: signedBody,
-        secrets: liveSecrets(hook.doc, Date.now()),
-      }),
-    );
-    const outcome = await this.http.send({
-      method: shaped.method,
-      url: shaped.url,
-      headers,
-      ...(shaped.body !== undefined ? { body: shaped.body } : {}),
-    });
+    const built = buildOutboundRequest(hook, delivery.payload, delivery.id, Date.now());
+    const outcome = await this.http.send(built.request);
     const now = Date.now();
     const decision = this.decide(job, outcome, now);
     this.observe(outcome, decision.status, delivery.eventAt, now);
@@ -91,7 +70,7 @@ export class DeliveryWorker {
         deliveryId: delivery.id,
         owner: this.options.owner,
         outcome: { status: decision.status, attemptCount: decision.attemptsMade, nextAttemptAt: decision.nextAttemptAt },
-        attempt: logged ? this.attemptRecord(job, shaped, headers, outcome, decision, now) : null,
+        attempt: logged ? this.attemptRecord(job, built, outcome, decision, now) : null,
       })
       .then(
         (applied) => {
@@ -104,6 +83,11 @@ export class DeliveryWorker {
       )
       .finally(() => this.recording.delete(recording));
     this.recording.add(recording);
+    if (outcome.kind === 'response' && outcome.status === 410) {
+      this.disabler
+        .disable(hook.accountId, hook.id, goneReason, 'gone')
+        .catch((error: unknown) => this.log.error({ err: error, hook_id: hook.id }, 'could not disable a gone webhook'));
+    }
   }
 
   /** Waits for outcomes still being written (shutdown). */
@@ -117,6 +101,8 @@ export class DeliveryWorker {
     const retriesLeft = Math.max(0, retries - attemptsMade + 1);
     const status = outcome.kind === 'response' ? outcome.status : undefined;
     if (isSuccess(status)) return { status: 'delivered', succeeded: true, attemptsMade, retriesLeft, nextAttemptAt: new Date(now) };
+    // 410 Gone: the receiver says the endpoint is no more; retrying would only be noise.
+    if (status === 410) return { status: 'failed', succeeded: false, attemptsMade, retriesLeft: 0, nextAttemptAt: new Date(now) };
     const retryAfter = outcome.kind === 'response' ? parseRetryAfter(outcome.headers['retry-after'], now) : undefined;
     const delay = nextRetryDelayMs({
       attemptsMade,
@@ -130,14 +116,7 @@ export class DeliveryWorker {
       : { status: 'pending', succeeded: false, attemptsMade, retriesLeft, nextAttemptAt: new Date(now + delay) };
   }
 
-  private attemptRecord(
-    job: DeliveryJob,
-    shaped: ShapedRequest,
-    headers: Record<string, string>,
-    outcome: HttpOutcome,
-    decision: Decision,
-    now: number,
-  ): AttemptRecord {
+  private attemptRecord(job: DeliveryJob, built: BuiltRequest, outcome: HttpOutcome, decision: Decision, now: number): AttemptRecord {
     const { delivery, hook } = job;
     return {
       id: newId(),
@@ -150,12 +129,7 @@ export class DeliveryWorker {
         deliveryId: delivery.id,
         attempt: decision.attemptsMade,
         // Kazoo logs the hook's uri without the GET query; the query is the request's body here.
-        request: {
-          method: shaped.method,
-          uri: String(hook.doc['uri']),
-          headers,
-          body: shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? ''),
-        },
+        request: { method: built.request.method, uri: String(hook.doc['uri']), headers: built.request.headers, body: built.loggedBody },
         response: outcome,
         succeeded: decision.succeeded,
         retriesLeft: decision.retriesLeft,

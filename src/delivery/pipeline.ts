@@ -13,7 +13,9 @@ import { DeliveryWorker } from './deliver.js';
 import { Dispatcher } from './dispatcher.js';
 import { EventIntake } from './event-intake.js';
 import { FanOut } from './fan-out.js';
+import { HookDisabler } from './hook-disabler.js';
 import { HttpClient } from './http-client.js';
+import { Pinger } from './ping.js';
 import { destinationOf, type DeliveryJob } from './job.js';
 import { RetryScheduler } from './scheduler.js';
 
@@ -39,6 +41,7 @@ export interface PipelineOptions {
 export class DeliveryPipeline {
   readonly intake: EventIntake;
   readonly dispatcher: Dispatcher<DeliveryJob>;
+  readonly pinger: Pinger;
   private readonly http: HttpClient;
   private readonly scheduler: RetryScheduler;
   private readonly worker: DeliveryWorker;
@@ -61,8 +64,10 @@ export class DeliveryPipeline {
       connectionsPerOrigin: options.maxConcurrencyPerDestination,
       userAgent: options.userAgent,
     });
+    this.pinger = new Pinger(this.http, store);
     const worker = (this.worker = new DeliveryWorker(
       this.outcomes,
+      new HookDisabler(store, metrics, log),
       this.http,
       {
         owner: options.owner,

@@ -3,7 +3,7 @@ import type { JsonObject } from '../domain/json.js';
 import type { AccountService } from '../services/account-service.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { WebhookService } from '../services/webhook-service.js';
-import type { Store } from '../storage/store.js';
+import type { Store, WebhookRecord } from '../storage/store.js';
 import type { Validator } from '../validation/validator.js';
 import type { EventIntake } from '../delivery/event-intake.js';
 import type { Metrics } from '../metrics.js';
@@ -29,5 +29,7 @@ export interface HttpDeps {
   health: () => Promise<HealthReport>;
   /** Present when the delivery pipeline runs. */
   events?: EventIntake;
+  /** Sends a ping to a hook now and reports the answer. */
+  ping?: (hook: WebhookRecord) => Promise<JsonObject>;
   metrics: Metrics;
 }

@@ -79,6 +79,13 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
     writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
   });
 
+  router.put(`${base}/:hookId/ping`, async (ctx) => {
+    const ping = deps.ping;
+    if (ping === undefined) throw new MethodNotAllowedError();
+    const hook = await deps.webhooks.get(accountId(ctx), hookId(ctx));
+    writeSuccess(ctx, deps.envelope, await ping(hook));
+  });
+
   router.put(`${base}/:hookId/secret`, async (ctx) => {
     const { hook, secret } = await deps.webhooks.rotateSecret(accountId(ctx), hookId(ctx));
     // The only time the whole secret is shown.

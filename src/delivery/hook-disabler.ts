@@ -1,0 +1,35 @@
+/**
+ * Turns a hook off on callhook's own initiative (a receiver answering 410 Gone): `enabled: false`
+ * with a `disable_reason`, so the bulk re-enable PATCH and `{"enabled": true}` bring it back. Its
+ * pending deliveries are kept and go out once it is enabled again.
+ */
+import type { Logger } from 'pino';
+import { ConflictError } from '../errors.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../storage/store.js';
+
+export class HookDisabler {
+  constructor(
+    private readonly store: Store,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {}
+
+  /** Returns true when this call disabled the hook (false if it was gone or off already). */
+  async disable(accountId: string, hookId: string, reason: string, label: string): Promise<boolean> {
+    // A concurrent API edit bumps the revision; read again and retry rather than lose either.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      const hook = await this.store.getWebhook(accountId, hookId);
+      if (hook === null || hook.doc['enabled'] === false) return false;
+      try {
+        await this.store.replaceWebhook(accountId, hookId, hook.revision, { doc: { ...hook.doc, enabled: false }, disabledReason: reason });
+        this.metrics.hooksDisabled.inc({ reason: label });
+        this.log.warn({ account_id: accountId, hook_id: hookId, reason }, 'webhook disabled');
+        return true;
+      } catch (error) {
+        if (!(error instanceof ConflictError)) throw error;
+      }
+    }
+    return false;
+  }
+}

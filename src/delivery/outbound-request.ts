@@ -1,0 +1,39 @@
+/**
+ * A hook and a payload → the exact request to send: Kazoo's shape (verb, encoding), Kazoo's
+ * headers, the delivery id, and signatures when the hook has secrets. Shared by deliveries and
+ * pings so both look the same to a receiver.
+ */
+import { shapeRequest } from '../domain/request-shape.js';
+import { signatureHeaders } from '../domain/signature.js';
+import type { JsonObject } from '../domain/json.js';
+import type { WebhookDoc } from '../domain/webhook.js';
+import { liveSecrets } from '../domain/webhook-secrets.js';
+import type { WebhookRecord } from '../storage/store.js';
+import type { OutboundRequest } from './http-client.js';
+
+export interface BuiltRequest {
+  request: OutboundRequest;
+  /** The body as signed and logged: the query string for GET. */
+  loggedBody: string;
+}
+
+export function buildOutboundRequest(hook: WebhookRecord, payload: JsonObject, deliveryId: string, nowMs: number): BuiltRequest {
+  const shaped = shapeRequest(hook.doc as WebhookDoc, payload);
+  const loggedBody = shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? '');
+  const headers: Record<string, string> = {
+    'X-Hook-ID': hook.id,
+    'X-Account-ID': hook.accountId,
+    'webhook-id': deliveryId,
+    ...(shaped.contentType !== undefined ? { 'Content-Type': shaped.contentType } : {}),
+    ...signatureHeaders({
+      id: deliveryId,
+      timestampSeconds: Math.floor(nowMs / 1000),
+      body: loggedBody,
+      secrets: liveSecrets(hook.doc, nowMs),
+    }),
+  };
+  return {
+    request: { method: shaped.method, url: shaped.url, headers, ...(shaped.body !== undefined ? { body: shaped.body } : {}) },
+    loggedBody,
+  };
+}

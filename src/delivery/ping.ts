@@ -1,0 +1,52 @@
+/**
+ * `PUT …/webhooks/{ID}/ping`: Atende Simples' `ping` payload sent at once with the hook's verb,
+ * format and signatures, its answer waited for, recorded in the attempts log, and returned.
+ */
+import { attemptDoc } from '../domain/attempt-log.js';
+import type { JsonObject } from '../domain/json.js';
+import { isSuccess } from '../domain/retry-policy.js';
+import { customData } from '../domain/webhook.js';
+import { newId } from '../ids.js';
+import type { Store, WebhookRecord } from '../storage/store.js';
+import type { HttpClient } from './http-client.js';
+import { buildOutboundRequest } from './outbound-request.js';
+
+export class Pinger {
+  constructor(
+    private readonly http: HttpClient,
+    private readonly store: Store,
+  ) {}
+
+  async ping(hook: WebhookRecord): Promise<JsonObject> {
+    // custom_data rides along at the top level, but never replaces the ping's own fields.
+    const payload: JsonObject = { ...customData(hook.doc), event_code: 'ping', webhook: { id: hook.id, url: String(hook.doc['uri']) } };
+    const id = newId();
+    const now = Date.now();
+    const built = buildOutboundRequest(hook, payload, id, now);
+    const outcome = await this.http.send(built.request);
+    const succeeded = outcome.kind === 'response' && isSuccess(outcome.status);
+    await this.store.insertAttempt(hook.accountId, {
+      id: newId(),
+      accountId: hook.accountId,
+      hookId: hook.id,
+      createdAt: new Date(now),
+      doc: attemptDoc({
+        hookId: hook.id,
+        hookEvent: 'ping',
+        deliveryId: id,
+        attempt: 1,
+        request: { method: built.request.method, uri: String(hook.doc['uri']), headers: built.request.headers, body: built.loggedBody },
+        response: outcome,
+        succeeded,
+        retriesLeft: 0,
+        nextAttemptAt: null,
+      }),
+    });
+    return {
+      result: succeeded ? 'success' : 'failure',
+      delivery_id: id,
+      duration_ms: outcome.durationMs,
+      ...(outcome.kind === 'response' ? { status_code: outcome.status } : { error: outcome.error }),
+    };
+  }
+}

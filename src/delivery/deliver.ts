@@ -5,16 +5,14 @@
  * delivery's lease for longer than an attempt can take, so two instances never send one attempt at once.
  */
 import type { Logger } from 'pino';
-import { attemptDoc } from '../domain/attempt-log.js';
 import { isSuccess, nextRetryDelayMs, parseRetryAfter } from '../domain/retry-policy.js';
-import { newId } from '../ids.js';
 import type { Metrics } from '../metrics.js';
-import type { AttemptOutcome, AttemptRecord, DeliveryStatus } from '../storage/store.js';
+import type { AttemptOutcome, DeliveryStatus } from '../storage/store.js';
 import type { Batcher } from './batcher.js';
 import type { HookDisabler } from './hook-disabler.js';
 import type { HttpClient, HttpOutcome } from './http-client.js';
 import type { DeliveryJob } from './job.js';
-import { buildOutboundRequest, type BuiltRequest } from './outbound-request.js';
+import { attemptRecordFor, buildOutboundRequest } from './outbound-request.js';
 
 export interface DeliverOptions {
   owner: string;
@@ -70,7 +68,17 @@ export class DeliveryWorker {
         deliveryId: delivery.id,
         owner: this.options.owner,
         outcome: { status: decision.status, attemptCount: decision.attemptsMade, nextAttemptAt: decision.nextAttemptAt },
-        attempt: logged ? this.attemptRecord(job, built, outcome, decision, now) : null,
+        attempt: logged
+          ? attemptRecordFor(hook, built, outcome, {
+              hookEvent: delivery.hookEvent,
+              deliveryId: delivery.id,
+              attempt: decision.attemptsMade,
+              succeeded: decision.succeeded,
+              retriesLeft: decision.retriesLeft,
+              nextAttemptAt: decision.status === 'pending' ? decision.nextAttemptAt : null,
+              nowMs: now,
+            })
+          : null,
       })
       .then(
         (applied) => {
@@ -114,28 +122,6 @@ export class DeliveryWorker {
     return delay === null
       ? { status: 'failed', succeeded: false, attemptsMade, retriesLeft, nextAttemptAt: new Date(now) }
       : { status: 'pending', succeeded: false, attemptsMade, retriesLeft, nextAttemptAt: new Date(now + delay) };
-  }
-
-  private attemptRecord(job: DeliveryJob, built: BuiltRequest, outcome: HttpOutcome, decision: Decision, now: number): AttemptRecord {
-    const { delivery, hook } = job;
-    return {
-      id: newId(),
-      accountId: hook.accountId,
-      hookId: hook.id,
-      createdAt: new Date(now),
-      doc: attemptDoc({
-        hookId: hook.id,
-        hookEvent: delivery.hookEvent,
-        deliveryId: delivery.id,
-        attempt: decision.attemptsMade,
-        // Kazoo logs the hook's uri without the GET query; the query is the request's body here.
-        request: { method: built.request.method, uri: String(hook.doc['uri']), headers: built.request.headers, body: built.loggedBody },
-        response: outcome,
-        succeeded: decision.succeeded,
-        retriesLeft: decision.retriesLeft,
-        nextAttemptAt: decision.status === 'pending' ? decision.nextAttemptAt : null,
-      }),
-    };
   }
 
   private observe(outcome: HttpOutcome, next: DeliveryStatus, eventAt: Date, now: number): void {

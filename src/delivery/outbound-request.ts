@@ -8,8 +8,10 @@ import { signatureHeaders } from '../domain/signature.js';
 import type { JsonObject } from '../domain/json.js';
 import type { WebhookDoc } from '../domain/webhook.js';
 import { liveSecrets } from '../domain/webhook-secrets.js';
-import type { WebhookRecord } from '../storage/store.js';
-import type { OutboundRequest } from './http-client.js';
+import { attemptDoc } from '../domain/attempt-log.js';
+import { newId } from '../ids.js';
+import type { AttemptRecord, WebhookRecord } from '../storage/store.js';
+import type { HttpOutcome, OutboundRequest } from './http-client.js';
 
 export interface BuiltRequest {
   request: OutboundRequest;
@@ -35,5 +37,37 @@ export function buildOutboundRequest(hook: WebhookRecord, payload: JsonObject, d
   return {
     request: { method: shaped.method, url: shaped.url, headers, ...(shaped.body !== undefined ? { body: shaped.body } : {}) },
     loggedBody,
+  };
+}
+
+export interface AttemptContext {
+  hookEvent: string;
+  deliveryId: string;
+  attempt: number;
+  succeeded: boolean;
+  retriesLeft: number;
+  nextAttemptAt: Date | null;
+  nowMs: number;
+}
+
+/** The attempts-log record of one request sent with buildOutboundRequest. */
+export function attemptRecordFor(hook: WebhookRecord, built: BuiltRequest, outcome: HttpOutcome, context: AttemptContext): AttemptRecord {
+  return {
+    id: newId(),
+    accountId: hook.accountId,
+    hookId: hook.id,
+    createdAt: new Date(context.nowMs),
+    doc: attemptDoc({
+      hookId: hook.id,
+      hookEvent: context.hookEvent,
+      deliveryId: context.deliveryId,
+      attempt: context.attempt,
+      // Kazoo logs the hook's uri without the GET query; the query is the request's body here.
+      request: { method: built.request.method, uri: String(hook.doc['uri']), headers: built.request.headers, body: built.loggedBody },
+      response: outcome,
+      succeeded: context.succeeded,
+      retriesLeft: context.retriesLeft,
+      nextAttemptAt: context.nextAttemptAt,
+    }),
   };
 }

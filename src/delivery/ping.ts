@@ -2,14 +2,13 @@
  * `PUT …/webhooks/{ID}/ping`: Atende Simples' `ping` payload sent at once with the hook's verb,
  * format and signatures, its answer waited for, recorded in the attempts log, and returned.
  */
-import { attemptDoc } from '../domain/attempt-log.js';
 import type { JsonObject } from '../domain/json.js';
 import { isSuccess } from '../domain/retry-policy.js';
 import { customData } from '../domain/webhook.js';
 import { newId } from '../ids.js';
 import type { Store, WebhookRecord } from '../storage/store.js';
 import type { HttpClient } from './http-client.js';
-import { buildOutboundRequest } from './outbound-request.js';
+import { attemptRecordFor, buildOutboundRequest } from './outbound-request.js';
 
 export class Pinger {
   constructor(
@@ -25,23 +24,18 @@ export class Pinger {
     const built = buildOutboundRequest(hook, payload, id, now);
     const outcome = await this.http.send(built.request);
     const succeeded = outcome.kind === 'response' && isSuccess(outcome.status);
-    await this.store.insertAttempt(hook.accountId, {
-      id: newId(),
-      accountId: hook.accountId,
-      hookId: hook.id,
-      createdAt: new Date(now),
-      doc: attemptDoc({
-        hookId: hook.id,
+    await this.store.insertAttempt(
+      hook.accountId,
+      attemptRecordFor(hook, built, outcome, {
         hookEvent: 'ping',
         deliveryId: id,
         attempt: 1,
-        request: { method: built.request.method, uri: String(hook.doc['uri']), headers: built.request.headers, body: built.loggedBody },
-        response: outcome,
         succeeded,
         retriesLeft: 0,
         nextAttemptAt: null,
+        nowMs: now,
       }),
-    });
+    );
     return {
       result: succeeded ? 'success' : 'failure',
       delivery_id: id,

@@ -5,6 +5,7 @@
  * delivery's lease for longer than an attempt can take, so two instances never send one attempt at once.
  */
 import type { Logger } from 'pino';
+import type { JsonObject } from '../domain/json.js';
 import { isSuccess, nextRetryDelayMs, parseRetryAfter } from '../domain/retry-policy.js';
 import type { Metrics } from '../metrics.js';
 import type { AttemptOutcome, DeliveryStatus } from '../storage/store.js';
@@ -23,6 +24,12 @@ export interface DeliverOptions {
 }
 
 const goneReason = 'the receiver answered 410 Gone';
+
+/** The hook's own `retry_schedule`, when it has one (validated on write). */
+function hookSchedule(doc: JsonObject): number[] | undefined {
+  const schedule = doc['retry_schedule'];
+  return Array.isArray(schedule) && schedule.every((n) => typeof n === 'number') ? (schedule as number[]) : undefined;
+}
 
 interface Decision {
   status: DeliveryStatus;
@@ -115,7 +122,7 @@ export class DeliveryWorker {
     const delay = nextRetryDelayMs({
       attemptsMade,
       retries,
-      schedule: this.options.retrySchedule,
+      schedule: hookSchedule(job.hook.doc) ?? this.options.retrySchedule,
       result: { ...(status !== undefined ? { status } : {}), ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) },
       random: this.options.random ?? Math.random,
     });

@@ -43,3 +43,15 @@ export function modifierProblems(doc: JsonObject): ValidationDetails {
   }
   return problems;
 }
+
+/**
+ * Kazoo caps `retries` at 4; a hook with its own `retry_schedule` may retry once per entry.
+ * Reported in the schema's own `maximum` shape so clients see one kind of error.
+ */
+export function retriesProblems(doc: JsonObject): ValidationDetails {
+  const retries = doc['retries'];
+  const schedule = doc['retry_schedule'];
+  const limit = Array.isArray(schedule) ? schedule.length : 4;
+  if (typeof retries !== 'number' || retries <= limit) return {};
+  return { retries: { maximum: { message: `Value must be at most ${limit}`, target: limit, value: retries } } };
+}

@@ -7,7 +7,7 @@ import { requestedId } from '../domain/document-id.js';
 import type { JsonObject } from '../domain/json.js';
 import { clientUrlProblem, type Cidr } from '../domain/networks.js';
 import { isMaskedSecret, isValidSecret } from '../domain/signature.js';
-import { modifierProblems, sanitizeInput } from '../domain/webhook-input.js';
+import { modifierProblems, retriesProblems, sanitizeInput } from '../domain/webhook-input.js';
 import { privateFields, rotate, withoutPrivateFields } from '../domain/webhook-secrets.js';
 import { newId, newSigningSecret } from '../ids.js';
 import type { Store, WebhookRecord } from '../storage/store.js';
@@ -18,6 +18,8 @@ export interface WebhookServiceOptions {
   allowedNetworks: readonly Cidr[];
   maxHooksPerAccount: number;
 }
+
+const recoverLimit = 10_000;
 
 export class WebhookService {
   constructor(
@@ -46,6 +48,7 @@ export class WebhookService {
       schema.details,
       uriProblem === null ? {} : { uri: { error: { message: 'invalid client URL', value: uri, cause: uriProblem } } },
       schema.ok ? modifierProblems(doc) : {},
+      retriesProblems(doc),
       secretProblem,
     );
     if (Object.keys(details).length > 0) throw new ValidationError(details);
@@ -110,6 +113,23 @@ export class WebhookService {
     const deleted = await this.store.deleteWebhook(accountId, hookId);
     if (deleted === null) throw new NotFoundError(hookId);
     return deleted;
+  }
+
+  /**
+   * `POST …/{ID}/recover` `{"since": "<ISO time>"}`: failed deliveries of the hook since then go
+   * out again (same ids, full retries). At most `recoverLimit` per call, like Svix's recover.
+   */
+  async recover(accountId: string, hookId: string, data: JsonObject): Promise<number> {
+    await this.get(accountId, hookId);
+    const since = data['since'];
+    const at = typeof since === 'string' ? Date.parse(since) : Number.NaN;
+    if (typeof since !== 'string') {
+      throw ValidationError.single('since', 'required', { message: 'Field is required but missing', value: 'since' });
+    }
+    if (Number.isNaN(at) || at > Date.now()) {
+      throw ValidationError.single('since', 'format', { message: 'must be an ISO 8601 time in the past', value: since });
+    }
+    return this.store.requeueFailedDeliveries(accountId, hookId, new Date(at), recoverLimit);
   }
 
   /** Collection PATCH `{"re-enable": true}`: only hooks callhook disabled itself come back. */

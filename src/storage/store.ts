@@ -213,6 +213,11 @@ export interface DeliveryStore {
   getDelivery(accountId: string, deliveryId: string): Promise<DeliveryRecord | null>;
   /** Failed (exhausted) deliveries of a hook updated at or after `since`, oldest first. */
   listFailedDeliveries(accountId: string, hookId: string, since: Date, limit: number): Promise<DeliveryRecord[]>;
+  /**
+   * Puts up to `limit` failed deliveries of a hook, last updated at or after `since`, back in line:
+   * pending, due now, attempt count reset, same ids. Returns how many.
+   */
+  requeueFailedDeliveries(accountId: string, hookId: string, since: Date, limit: number): Promise<number>;
   /** Pending deliveries across all accounts (metrics gauge). */
   countPendingDeliveries(): Promise<number>;
   /**

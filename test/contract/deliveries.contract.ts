@@ -17,6 +17,30 @@ async function leased(store: Store, owner: string, now: Date, count: number): Pr
 }
 
 export function deliveryContract(test: StoreTest): void {
+  test('requeueFailedDeliveries puts a hook’s recent failures back in line, and nothing else', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const failedOld = buildDelivery(accountId, hookId, at(0), { status: 'failed', attemptCount: 3 });
+    await store.insertDeliveries([failedOld]);
+    const since = new Date(Date.now() + 5);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const failedNew = buildDelivery(accountId, hookId, at(0), { status: 'failed', attemptCount: 3 });
+    const delivered = buildDelivery(accountId, hookId, at(0), { status: 'delivered' });
+    const otherHook = buildDelivery(accountId, newId(), at(0), { status: 'failed' });
+    await store.insertDeliveries([failedNew, delivered, otherHook]);
+
+    assert.equal(await store.requeueFailedDeliveries(newId(), hookId, new Date(0), 10), 0, 'scoped by account');
+    assert.equal(await store.requeueFailedDeliveries(accountId, hookId, since, 10), 1);
+    const back = await store.getDelivery(accountId, failedNew.id);
+    assert.equal(back?.status, 'pending');
+    assert.equal(back?.attemptCount, 0);
+    assert.ok((back?.nextAttemptAt.getTime() ?? Infinity) <= Date.now());
+    assert.equal((await store.getDelivery(accountId, failedOld.id))?.status, 'failed', 'older than `since`');
+    assert.equal((await store.getDelivery(accountId, delivered.id))?.status, 'delivered');
+    assert.equal((await store.getDelivery(accountId, otherHook.id))?.status, 'failed');
+    assert.equal(await store.requeueFailedDeliveries(accountId, hookId, new Date(0), 10), 1, 'the older one too with an earlier since');
+  });
+
   test('recordOutcomes logs every attempt and applies outcomes only under the owner’s lease', async (store) => {
     const accountId = newId();
     const hookId = newId();

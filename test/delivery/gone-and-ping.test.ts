@@ -1,27 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { formatSecret } from '../../src/domain/signature.js';
 import { until } from '../support/amqp.js';
 import { dataOf } from '../support/client.js';
 import { buildKazooMessage, newHexId } from '../support/factories.js';
-import { Receiver } from '../support/receiver.js';
-import { startScenario, type Scenario } from '../support/scenario.js';
+import { useScenario } from '../support/scenario.js';
 
 describe('410 Gone and ping', () => {
-  let s: Scenario;
-  let receiver: Receiver;
-  before(async () => {
-    s = await startScenario();
-    receiver = await Receiver.start();
-  });
-  after(async () => {
-    await s.stop();
-    await receiver.close();
-  });
+  const ctx = useScenario();
 
   it('disables a hook at once when its receiver answers 410, keeps it re-enableable', async () => {
+    const { s, receiver } = ctx;
     const own = await s.client.createAccount(s.master.token, s.master.accountId, 'Gone');
     const path = `/gone-${newHexId().slice(0, 6)}`;
     receiver.respond((req) => (req.path === path ? { status: 410 } : { status: 200 }));
@@ -50,6 +41,7 @@ describe('410 Gone and ping', () => {
   });
 
   it('pings with the hook’s verb, format, custom data and signature, records and reports the answer', async () => {
+    const { s, receiver } = ctx;
     const path = `/ping-${newHexId().slice(0, 6)}`;
     const secret = formatSecret(randomBytes(32));
     receiver.respond((req) => (req.path === path ? { status: 204 } : { status: 200 }));

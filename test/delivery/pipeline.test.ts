@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { unixMsToGregorian } from '../../src/domain/call-event.js';
 import { dataOf } from '../support/client.js';
 import { buildKazooMessage, newHexId } from '../support/factories.js';
-import { Receiver } from '../support/receiver.js';
-import { startScenario, type Scenario } from '../support/scenario.js';
+import { useScenario } from '../support/scenario.js';
 
 async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -17,18 +16,10 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, tim
 }
 
 describe('event pipeline through POST /v2/events', () => {
-  let s: Scenario;
-  let receiver: Receiver;
-  before(async () => {
-    s = await startScenario();
-    receiver = await Receiver.start();
-  });
-  after(async () => {
-    await s.stop();
-    await receiver.close();
-  });
+  const ctx = useScenario();
 
   it('delivers a channel_create as Kazoo’s form-encoded POST with its headers', async () => {
+    const { s, receiver } = ctx;
     const hookId = await s.hook({ name: 'creates', uri: receiver.url('/form'), hook: 'channel_create', custom_data: { crm: 'acme' } });
     const message = buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id });
     const posted = await s.post(message);
@@ -52,6 +43,7 @@ describe('event pipeline through POST /v2/events', () => {
   });
 
   it('sends JSON bodies, GET query strings and PUT as the hook says', async () => {
+    const { s, receiver } = ctx;
     const json = await s.hook({ name: 'json', uri: receiver.url('/json'), hook: 'channel_answer', format: 'json', http_verb: 'put' });
     await s.hook({ name: 'get', uri: receiver.url('/get?token=abc'), hook: 'channel_answer', http_verb: 'get' });
     const before = receiver.requests.length;
@@ -71,6 +63,7 @@ describe('event pipeline through POST /v2/events', () => {
   });
 
   it('fires ancestors’ hooks only with include_subaccounts, and skips loopback legs when asked', async () => {
+    const { s, receiver } = ctx;
     const child = await s.client.createAccount(s.master.token, s.account.id, 'Child');
     await s.hook({ name: 'parent-all', uri: receiver.url('/parent-sub'), hook: 'all', include_subaccounts: true });
     await s.hook({ name: 'parent-own', uri: receiver.url('/parent-own'), hook: 'channel_destroy' });
@@ -87,6 +80,7 @@ describe('event pipeline through POST /v2/events', () => {
   });
 
   it('never fires disabled hooks and applies hook edits to the next event', async () => {
+    const { s, receiver } = ctx;
     const own = await s.client.createAccount(s.master.token, s.master.accountId, 'Toggle');
     const hookId = await s.hook({ name: 'toggle', uri: receiver.url('/toggle'), hook: 'channel_bridge' }, own.id);
     await s.client.request('PATCH', `/v2/accounts/${own.id}/webhooks/${hookId}`, { token: s.master.token, data: { enabled: false } });
@@ -103,6 +97,7 @@ describe('event pipeline through POST /v2/events', () => {
   });
 
   it('delivers a duplicated event once (same Msg-ID from two ecallmgrs)', async () => {
+    const { s, receiver } = ctx;
     await s.hook({ name: 'dedupe', uri: receiver.url('/dedupe'), hook: 'channel_create' });
     const message = buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id });
     const copy = { ...message, Node: 'ecallmgr@apps2.example.com' };
@@ -113,6 +108,7 @@ describe('event pipeline through POST /v2/events', () => {
   });
 
   it('records every attempt, retries failures on the schedule with one webhook-id, and gives up after retries', async () => {
+    const { s, receiver } = ctx;
     const path = `/flaky-${newHexId().slice(0, 6)}`;
     let calls = 0;
     receiver.respond((req) => {
@@ -163,6 +159,7 @@ describe('event pipeline through POST /v2/events', () => {
   });
 
   it('treats a redirect as a failure and does not follow it', async () => {
+    const { s, receiver } = ctx;
     const path = `/redirect-${newHexId().slice(0, 6)}`;
     receiver.respond((req) => (req.path === path ? { status: 301, headers: { location: receiver.url('/elsewhere') } } : { status: 200 }));
     const hookId = await s.hook({ name: 'redirect', uri: receiver.url(path), hook: 'channel_create', retries: 0 });
@@ -178,6 +175,7 @@ describe('event pipeline through POST /v2/events', () => {
   });
 
   it('rejects malformed events with a 400 naming the problem, and enforces account scope', async () => {
+    const { s } = ctx;
     const bad = await s.client.request('POST', '/v2/events', {
       token: s.master.token,
       raw: JSON.stringify([buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id }), { 'Event-Name': 'CHANNEL_CREATE' }, 'text']),
@@ -206,6 +204,7 @@ describe('event pipeline through POST /v2/events', () => {
   });
 
   it('exposes Prometheus metrics', async () => {
+    const { s } = ctx;
     const text = await (await fetch(`${s.app.baseUrl}/metrics`)).text();
     for (const name of [
       'callhook_events_consumed_total',

@@ -1,29 +1,20 @@
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { formatSecret } from '../../src/domain/signature.js';
 import { dataOf } from '../support/client.js';
 import { buildKazooMessage, newHexId } from '../support/factories.js';
-import { Receiver } from '../support/receiver.js';
 import { until } from '../support/amqp.js';
-import { startScenario, type Scenario } from '../support/scenario.js';
+import { useScenario } from '../support/scenario.js';
 
 describe('signed deliveries', () => {
-  let s: Scenario;
-  let receiver: Receiver;
-  before(async () => {
-    s = await startScenario();
-    receiver = await Receiver.start();
-  });
-  after(async () => {
-    await s.stop();
-    await receiver.close();
-  });
+  const ctx = useScenario();
 
-  const hookPath = (id: string) => `/v2/accounts/${s.account.id}/webhooks/${id}`;
+  const hookPath = (id: string) => `/v2/accounts/${ctx.s.account.id}/webhooks/${id}`;
 
   async function deliverOne(path: string): Promise<{ body: string; headers: Record<string, string> }> {
+    const { s, receiver } = ctx;
     const before = receiver.requests.filter((r) => r.path === path).length;
     await s.post(buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id }));
     const last = await until(() => {
@@ -34,6 +25,7 @@ describe('signed deliveries', () => {
   }
 
   it('keeps a given secret write-only and signs every request with it', async () => {
+    const { s, receiver } = ctx;
     const secret = formatSecret(randomBytes(32));
     const path = `/signed-${newHexId().slice(0, 6)}`;
     const created = await s.client.request('PUT', `/v2/accounts/${s.account.id}/webhooks`, {
@@ -68,6 +60,7 @@ describe('signed deliveries', () => {
   });
 
   it('generates a secret on PUT …/secret, shows it once, and rotates with a day of overlap', async () => {
+    const { s, receiver } = ctx;
     const path = `/rotated-${newHexId().slice(0, 6)}`;
     const created = await s.client.request('PUT', `/v2/accounts/${s.account.id}/webhooks`, {
       token: s.master.token,
@@ -92,6 +85,7 @@ describe('signed deliveries', () => {
   });
 
   it('refuses a malformed secret with a validation error', async () => {
+    const { s, receiver } = ctx;
     const reply = await s.client.request('PUT', `/v2/accounts/${s.account.id}/webhooks`, {
       token: s.master.token,
       data: { name: 'bad', uri: receiver.url('/bad'), hook: 'channel_create', secret: 'hunter2' },
@@ -101,6 +95,7 @@ describe('signed deliveries', () => {
   });
 
   it('does not let filters probe private fields', async () => {
+    const { s } = ctx;
     const reply = await s.client.request('GET', `/v2/accounts/${s.account.id}/webhooks?has_key=pvt_secrets`, { token: s.master.token });
     assert.deepEqual(reply.body.data, []);
   });

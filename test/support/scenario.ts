@@ -2,10 +2,12 @@
  * A running app with a logged-in master, an account (and optionally a sub-account), and helpers
  * to create hooks and post Kazoo events, for delivery tests.
  */
+import { after, before } from 'node:test';
 import type { Config } from '../../src/config.js';
 import type { JsonObject } from '../../src/domain/json.js';
 import { Client, dataOf } from './client.js';
 import { masterApiKey, startTestApp, type TestApp } from './app.js';
+import { Receiver } from './receiver.js';
 
 export interface Scenario {
   app: TestApp;
@@ -46,4 +48,21 @@ export async function startScenario(overrides: Partial<Config> = {}): Promise<Sc
     },
     stop: () => app.stop(),
   };
+}
+
+/**
+ * Registers before/after hooks that start a scenario and a loopback receiver for the enclosing
+ * describe, and stop them afterwards. The fields are set once `before` has run.
+ */
+export function useScenario(overrides: Partial<Config> = {}): { readonly s: Scenario; readonly receiver: Receiver } {
+  const context = {} as { s: Scenario; receiver: Receiver };
+  before(async () => {
+    context.s = await startScenario(overrides);
+    context.receiver = await Receiver.start();
+  });
+  after(async () => {
+    await context.s.stop();
+    await context.receiver.close();
+  });
+  return context;
 }

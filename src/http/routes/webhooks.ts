@@ -86,6 +86,11 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
     writeSuccess(ctx, deps.envelope, await ping(hook));
   });
 
+  router.post(`${base}/:hookId/recover`, async (ctx) => {
+    const recovered = await deps.webhooks.recover(accountId(ctx), hookId(ctx), requestData(ctx));
+    writeSuccess(ctx, deps.envelope, { recovered });
+  });
+
   router.put(`${base}/:hookId/secret`, async (ctx) => {
     const { hook, secret } = await deps.webhooks.rotateSecret(accountId(ctx), hookId(ctx));
     // The only time the whole secret is shown.

@@ -123,6 +123,18 @@ export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcom
       return docs.map(toDelivery);
     },
 
+    async requeueFailedDeliveries(accountId, hookId, since, limit) {
+      const filter = { accountId, hookId, status: 'failed' as const, updatedAt: { $gte: since } };
+      const ids = (await c.deliveries.find(filter, { projection: { _id: 1 }, sort: { updatedAt: 1 }, limit }).toArray()).map((d) => d._id);
+      if (ids.length === 0) return 0;
+      const now = new Date();
+      const result = await c.deliveries.updateMany(
+        { _id: { $in: ids }, accountId, status: 'failed' },
+        { $set: { status: 'pending', attemptCount: 0, nextAttemptAt: now, leaseOwner: null, leaseExpiresAt: null, updatedAt: now } },
+      );
+      return result.modifiedCount;
+    },
+
     async countPendingDeliveries() {
       return c.deliveries.countDocuments({ status: 'pending' });
     },

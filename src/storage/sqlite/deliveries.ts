@@ -60,6 +60,14 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
      WHERE account_id = @accountId AND hook_id = @id AND status = 'failed' AND updated_at >= @since
      ORDER BY updated_at, id LIMIT @limit`,
   );
+  const requeue = db.prepare<Scoped & { since: number; limit: number; now: number }, never>(
+    `UPDATE deliveries
+     SET status = 'pending', attempt_count = 0, next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+     WHERE rowid IN (
+       SELECT rowid FROM deliveries
+       WHERE account_id = @accountId AND hook_id = @id AND status = 'failed' AND updated_at >= @since
+       ORDER BY updated_at LIMIT @limit)`,
+  );
   const pending = db.prepare<Record<string, never>, { n: number }>(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`);
   // Statuses come as a JSON list so one statement serves any subset; LIMIT through rowid keeps
   // each call short however much has expired.
@@ -125,6 +133,10 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
 
     async listFailedDeliveries(accountId, hookId, since, limit) {
       return failed.all({ accountId, id: hookId, since: toMs(since), limit }).map(toDelivery);
+    },
+
+    async requeueFailedDeliveries(accountId, hookId, since, limit) {
+      return requeue.run({ accountId, id: hookId, since: toMs(since), limit, now: Date.now() }).changes;
     },
 
     async countPendingDeliveries() {

@@ -3,6 +3,7 @@
  * event intake and the retry scheduler, all sharing one lease owner id (this instance).
  */
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
 import type { AttemptOutcome, Store } from '../storage/store.js';
 import { Batcher } from './batcher.js';
@@ -19,24 +20,28 @@ import { Pinger } from './ping.js';
 import { destinationOf, type DeliveryJob } from './job.js';
 import { RetryScheduler } from './scheduler.js';
 
-export interface PipelineOptions {
+/** The delivery settings of the Config, plus what the composition root works out. */
+export type PipelineOptions = Pick<
+  Config,
+  | 'deliveryTimeoutMs'
+  | 'retrySchedule'
+  | 'logSuccessfulAttempts'
+  | 'attemptRetentionDays'
+  | 'deliveredRetentionMinutes'
+  | 'maxConcurrencyPerDestination'
+  | 'maxQueuedPerDestination'
+  | 'maxInFlight'
+  | 'responseBodyLimitBytes'
+  | 'leaseSeconds'
+  | 'pollIntervalMs'
+  | 'reservedCcvKeys'
+> & {
+  /** This instance's lease owner id. */
   owner: string;
   clusterId: string;
   allowedNetworks: readonly Cidr[];
-  deliveryTimeoutMs: number;
-  retrySchedule: readonly number[];
-  logSuccessfulAttempts: boolean;
-  attemptRetentionDays: number;
-  deliveredRetentionMinutes: number;
-  maxConcurrencyPerDestination: number;
-  maxQueuedPerDestination: number;
-  maxInFlight: number;
-  responseBodyLimitBytes: number;
-  leaseSeconds: number;
-  pollIntervalMs: number;
-  reservedCcvKeys?: readonly string[];
   userAgent: string;
-}
+};
 
 export class DeliveryPipeline {
   readonly intake: EventIntake;

@@ -3,6 +3,7 @@
  * briefly: account trees change rarely, and every event needs one. Hooks are NOT cached, so a
  * hook change through the API applies to the next event on every instance.
  */
+import { resellerOf } from '../services/account-service.js';
 import type { Store } from '../storage/store.js';
 
 export interface AccountFacts {
@@ -40,14 +41,7 @@ export class AccountDirectory {
   private async load(accountId: string): Promise<AccountFacts | null> {
     const account = await this.store.getAccount(accountId);
     if (account === null) return null;
-    let resellerId = account.tree[0] ?? account.id;
-    for (const ancestorId of [...account.tree].reverse()) {
-      const ancestor = await this.store.getAccount(ancestorId);
-      if (ancestor?.doc['is_reseller'] === true) {
-        resellerId = ancestor.id;
-        break;
-      }
-    }
+    const resellerId = await resellerOf(this.store, account);
     const timezone = account.doc['timezone'];
     return { id: account.id, tree: account.tree, resellerId, ...(typeof timezone === 'string' ? { timezone } : {}) };
   }

@@ -92,12 +92,16 @@ export class AccountService {
     return this.store.listChildAccounts(account.id, page);
   }
 
-  /** Kazoo's reseller of an account: the nearest reseller above it, else the master. */
-  async resellerOf(account: AccountRecord): Promise<string> {
-    for (const ancestorId of [...account.tree].reverse()) {
-      const ancestor = await this.store.getAccount(ancestorId);
-      if (ancestor?.doc['is_reseller'] === true) return ancestor.id;
-    }
-    return account.tree[0] ?? account.id;
+  resellerOf(account: AccountRecord): Promise<string> {
+    return resellerOf(this.store, account);
   }
+}
+
+/** Kazoo's reseller of an account: the nearest reseller above it, else the master. */
+export async function resellerOf(store: Store, account: AccountRecord): Promise<string> {
+  for (const ancestorId of [...account.tree].reverse()) {
+    const ancestor = await store.getAccount(ancestorId);
+    if (ancestor?.doc['is_reseller'] === true) return ancestor.id;
+  }
+  return account.tree[0] ?? account.id;
 }

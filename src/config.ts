@@ -3,6 +3,7 @@
  * `schemas/config.json` at start-up so every problem is reported at once, never mid-request.
  */
 import { Ajv } from 'ajv';
+import type { DisableRuleName } from './domain/disable-policy.js';
 import { parseCidr } from './domain/networks.js';
 import { loadSchema } from './schemas.js';
 
@@ -41,6 +42,11 @@ export interface Config {
   leaseSeconds: number;
   pollIntervalMs: number;
   shutdownTimeoutMs: number;
+  /** Which auto-disable rule applies (domain/disable-policy.ts). */
+  disableRule: DisableRuleName;
+  /** The rule's window; unset → the rule's own default (18000 s for no_success, 60 s for kazoo). */
+  disableAfterSeconds?: number;
+  disableMinFailures: number;
   /** Kazoo's call_command.reserved_ccv_keys; unset → Kazoo's default list. */
   reservedCcvKeys?: string[];
 }
@@ -73,6 +79,8 @@ export const defaults: Config = {
   leaseSeconds: 120,
   pollIntervalMs: 1_000,
   shutdownTimeoutMs: 25_000,
+  disableRule: 'no_success',
+  disableMinFailures: 6,
 };
 
 type Env = Record<string, string | undefined>;
@@ -114,6 +122,9 @@ const envMap: ReadonlyArray<[string, keyof Config, Kind]> = [
   ['CALLHOOK_POLL_INTERVAL_MS', 'pollIntervalMs', 'int'],
   ['CALLHOOK_SHUTDOWN_TIMEOUT_MS', 'shutdownTimeoutMs', 'int'],
   ['CALLHOOK_RESERVED_CCV_KEYS', 'reservedCcvKeys', 'list'],
+  ['CALLHOOK_DISABLE_RULE', 'disableRule', 'string'],
+  ['CALLHOOK_DISABLE_AFTER_S', 'disableAfterSeconds', 'int'],
+  ['CALLHOOK_DISABLE_MIN_FAILURES', 'disableMinFailures', 'int'],
 ];
 
 export class ConfigError extends Error {

@@ -5,14 +5,14 @@
  * delivery's lease for longer than an attempt can take, so two instances never send one attempt at once.
  */
 import type { Logger } from 'pino';
+import { type DisableRule, disableReason, failuresToKeep, shouldDisable } from '../domain/disable-policy.js';
 import type { JsonObject } from '../domain/json.js';
 import { isSuccess, nextRetryDelayMs, parseRetryAfter } from '../domain/retry-policy.js';
 import type { Metrics } from '../metrics.js';
-import type { AttemptOutcome, DeliveryStatus } from '../storage/store.js';
-import type { Batcher } from './batcher.js';
+import type { DeliveryStatus, RecordedOutcome, WebhookRecord } from '../storage/store.js';
 import type { HookDisabler } from './hook-disabler.js';
 import type { HttpClient, HttpOutcome } from './http-client.js';
-import type { DeliveryJob } from './job.js';
+import type { DeliveryJob, OutcomeWriter } from './job.js';
 import { attemptRecordFor, buildOutboundRequest } from './outbound-request.js';
 
 export interface DeliverOptions {
@@ -20,6 +20,7 @@ export interface DeliverOptions {
   timeoutMs: number;
   retrySchedule: readonly number[];
   logSuccessfulAttempts: boolean;
+  disableRule: DisableRule;
   random?: () => number;
 }
 
@@ -44,7 +45,7 @@ export class DeliveryWorker {
 
   /** @param outcomes commits attempts and outcomes of concurrent deliveries together. */
   constructor(
-    private readonly outcomes: Batcher<AttemptOutcome, boolean>,
+    private readonly outcomes: OutcomeWriter,
     private readonly disabler: HookDisabler,
     private readonly http: HttpClient,
     private readonly options: DeliverOptions,
@@ -86,12 +87,17 @@ export class DeliveryWorker {
               nowMs: now,
             })
           : null,
+        health: {
+          hookId: hook.id,
+          sample: { succeeded: decision.succeeded, at: new Date(now), keep: failuresToKeep(this.options.disableRule) },
+        },
       })
       .then(
-        (applied) => {
+        (recorded) => {
           // The lease moved on (we were too slow) or the delivery went with its hook: the
           // attempt stands in the log; the outbox record belongs to whoever holds it now.
-          if (!applied) this.log.warn({ delivery_id: delivery.id }, 'outcome not recorded in the outbox: lease lost');
+          if (!recorded.applied) this.log.warn({ delivery_id: delivery.id }, 'outcome not recorded in the outbox: lease lost');
+          if (!decision.succeeded) this.judge(hook, recorded);
         },
         (error: unknown) =>
           this.log.error({ err: error, delivery_id: delivery.id }, 'could not record an attempt; it will be retried after its lease'),
@@ -103,6 +109,14 @@ export class DeliveryWorker {
         .disable(hook.accountId, hook.id, goneReason, 'gone')
         .catch((error: unknown) => this.log.error({ err: error, hook_id: hook.id }, 'could not disable a gone webhook'));
     }
+  }
+
+  /** Applies the auto-disable rule to the hook's health as the store has it after this attempt. */
+  private judge(hook: WebhookRecord, recorded: RecordedOutcome): void {
+    if (recorded.health === null || !shouldDisable(recorded.health, this.options.disableRule, Date.now())) return;
+    this.disabler
+      .disable(hook.accountId, hook.id, disableReason, 'failures')
+      .catch((error: unknown) => this.log.error({ err: error, hook_id: hook.id }, 'could not disable a failing webhook'));
   }
 
   /** Waits for outcomes still being written (shutdown). */

@@ -1,18 +1,23 @@
 /**
- * Turns a hook off on callhook's own initiative (a receiver answering 410 Gone): `enabled: false`
- * with a `disable_reason`, so the bulk re-enable PATCH and `{"enabled": true}` bring it back. Its
- * pending deliveries are kept and go out once it is enabled again.
+ * Turns a hook off on callhook's own initiative (a receiver answering 410 Gone, or the
+ * auto-disable rule): `enabled: false` with a `disable_reason`, so the bulk re-enable PATCH and
+ * `{"enabled": true}` bring it back. Its pending deliveries are kept and go out once it is enabled
+ * again. Whoever wins the revision race announces the disable (a `webhook_disabled` notification),
+ * so instances judging the same hook at once announce it once.
  */
 import type { Logger } from 'pino';
 import { ConflictError } from '../errors.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../storage/store.js';
+import type { Store, WebhookRecord } from '../storage/store.js';
+
+export type DisabledListener = (hook: WebhookRecord, reason: string) => Promise<unknown>;
 
 export class HookDisabler {
   constructor(
     private readonly store: Store,
     private readonly metrics: Metrics,
     private readonly log: Logger,
+    private readonly onDisabled: DisabledListener = async () => undefined,
   ) {}
 
   /** Returns true when this call disabled the hook (false if it was gone or off already). */
@@ -22,9 +27,15 @@ export class HookDisabler {
       const hook = await this.store.getWebhook(accountId, hookId);
       if (hook === null || hook.doc['enabled'] === false) return false;
       try {
-        await this.store.replaceWebhook(accountId, hookId, hook.revision, { doc: { ...hook.doc, enabled: false }, disabledReason: reason });
+        const disabled = await this.store.replaceWebhook(accountId, hookId, hook.revision, {
+          doc: { ...hook.doc, enabled: false },
+          disabledReason: reason,
+        });
         this.metrics.hooksDisabled.inc({ reason: label });
         this.log.warn({ account_id: accountId, hook_id: hookId, reason }, 'webhook disabled');
+        await this.onDisabled(disabled, reason).catch((error: unknown) =>
+          this.log.error({ err: error, hook_id: hookId }, 'could not announce a disabled webhook'),
+        );
         return true;
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;

@@ -1,4 +1,5 @@
-import type { DeliveryRecord, WebhookRecord } from '../storage/store.js';
+import type { AttemptOutcome, DeliveryRecord, RecordedOutcome, WebhookRecord } from '../storage/store.js';
+import type { Batcher } from './batcher.js';
 
 /** One attempt to make: the stored delivery, and the hook as it is now (URI, verb, format, retries). */
 export interface DeliveryJob {
@@ -15,3 +16,6 @@ export function destinationOf(job: DeliveryJob): string {
     return 'invalid';
   }
 }
+
+/** Writes attempts, outcomes and health samples, many per store write. */
+export type OutcomeWriter = Batcher<AttemptOutcome, RecordedOutcome>;

@@ -5,10 +5,12 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Metrics } from '../metrics.js';
-import type { AttemptOutcome, Store } from '../storage/store.js';
+import type { Store } from '../storage/store.js';
 import { Batcher } from './batcher.js';
 import type { Validator } from '../validation/validator.js';
+import { disableRule } from '../domain/disable-policy.js';
 import type { Cidr } from '../domain/networks.js';
+import { callhookVersion } from '../version.js';
 import { AccountDirectory } from './account-directory.js';
 import { DeliveryWorker } from './deliver.js';
 import { Dispatcher } from './dispatcher.js';
@@ -16,8 +18,10 @@ import { EventIntake } from './event-intake.js';
 import { FanOut } from './fan-out.js';
 import { HookDisabler } from './hook-disabler.js';
 import { HttpClient } from './http-client.js';
+import { Notifier } from './notifier.js';
+import { Outbox } from './outbox.js';
 import { Pinger } from './ping.js';
-import { destinationOf, type DeliveryJob } from './job.js';
+import { destinationOf, type DeliveryJob, type OutcomeWriter } from './job.js';
 import { RetryScheduler } from './scheduler.js';
 
 /** The delivery settings of the Config, plus what the composition root works out. */
@@ -35,6 +39,9 @@ export type PipelineOptions = Pick<
   | 'leaseSeconds'
   | 'pollIntervalMs'
   | 'reservedCcvKeys'
+  | 'disableRule'
+  | 'disableAfterSeconds'
+  | 'disableMinFailures'
 > & {
   /** This instance's lease owner id. */
   owner: string;
@@ -50,7 +57,7 @@ export class DeliveryPipeline {
   private readonly http: HttpClient;
   private readonly scheduler: RetryScheduler;
   private readonly worker: DeliveryWorker;
-  private readonly outcomes: Batcher<AttemptOutcome, boolean>;
+  private readonly outcomes: OutcomeWriter;
 
   constructor(
     private readonly store: Store,
@@ -70,15 +77,25 @@ export class DeliveryPipeline {
       userAgent: options.userAgent,
     });
     this.pinger = new Pinger(this.http, store);
+    const accounts = new AccountDirectory(store);
+    const outbox = new Outbox(store, { owner: options.owner, leaseMs }, (jobs) => this.handOff(jobs), metrics, log);
+    const notifier = new Notifier(
+      store,
+      accounts,
+      outbox,
+      { clusterId: options.clusterId, node: options.owner, appVersion: callhookVersion },
+      log,
+    );
     const worker = (this.worker = new DeliveryWorker(
       this.outcomes,
-      new HookDisabler(store, metrics, log),
+      new HookDisabler(store, metrics, log, (hook, reason) => notifier.webhookDisabled(hook, reason)),
       this.http,
       {
         owner: options.owner,
         timeoutMs: options.deliveryTimeoutMs,
         retrySchedule: options.retrySchedule,
         logSuccessfulAttempts: options.logSuccessfulAttempts,
+        disableRule: disableRule(options.disableRule, options.disableMinFailures, options.disableAfterSeconds),
       },
       metrics,
       log,
@@ -95,16 +112,13 @@ export class DeliveryPipeline {
     );
     const fanOut = new FanOut(
       store,
-      new AccountDirectory(store),
+      accounts,
+      outbox,
       {
-        owner: options.owner,
         clusterId: options.clusterId,
-        leaseMs,
         ...(options.reservedCcvKeys !== undefined ? { reservedCcvKeys: options.reservedCcvKeys } : {}),
       },
-      (jobs) => this.handOff(jobs),
       metrics,
-      log,
     );
     this.intake = new EventIntake(validator, fanOut, metrics, log, () => this.dispatcher.waitForRoom());
     this.scheduler = new RetryScheduler(

@@ -5,10 +5,9 @@
  * Also runs the retention sweep of the attempts log and of finished deliveries.
  */
 import type { Logger } from 'pino';
-import type { AttemptOutcome, DeliveryRecord, Store } from '../storage/store.js';
-import type { Batcher } from './batcher.js';
+import type { DeliveryRecord, Store } from '../storage/store.js';
 import type { Dispatcher } from './dispatcher.js';
-import type { DeliveryJob } from './job.js';
+import type { DeliveryJob, OutcomeWriter } from './job.js';
 
 export interface SchedulerOptions {
   owner: string;
@@ -47,7 +46,7 @@ export class RetryScheduler {
 
   constructor(
     private readonly store: Store,
-    private readonly outcomes: Batcher<AttemptOutcome, boolean>,
+    private readonly outcomes: OutcomeWriter,
     private readonly dispatcher: Dispatcher<DeliveryJob>,
     private readonly options: SchedulerOptions,
     private readonly log: Logger,

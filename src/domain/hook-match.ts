@@ -2,7 +2,6 @@
  * Which webhooks an event fires (`webhooks_util:find_webhooks` and the channel filters), pure:
  * the caller supplies the account's ancestors and the candidate hooks.
  */
-import type { CallEvent } from './call-event.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 import { includeSubaccounts } from './webhook.js';
 
@@ -12,7 +11,8 @@ export interface HookCandidate {
 }
 
 export interface SelectHooksArgs<H extends HookCandidate> {
-  event: CallEvent;
+  /** The event comes from an internal (loopback) leg, which hooks may opt out of. */
+  internalLeg?: boolean;
   /** The hook type the event fires, e.g. `channel_create`. */
   hookName: string;
   eventAccountId: string;
@@ -39,7 +39,7 @@ function firesFor(doc: JsonObject, hookName: string): boolean {
  * tree order (Kazoo's order too; it fires them one by one, callhook queues them in that order).
  */
 export function selectHooks<H extends HookCandidate>(args: SelectHooksArgs<H>): H[] {
-  const { event, hookName, eventAccountId, hooks, payload } = args;
+  const { internalLeg = false, hookName, eventAccountId, hooks, payload } = args;
   const ancestors = args.ancestorIds.filter((id) => id !== eventAccountId);
   const selected: H[] = [];
   const consider = (accountId: string, inherited: boolean): void => {
@@ -47,7 +47,7 @@ export function selectHooks<H extends HookCandidate>(args: SelectHooksArgs<H>): 
       if (hook.accountId !== accountId) continue;
       if (inherited && !includeSubaccounts(hook.doc)) continue;
       if (hook.doc['enabled'] === false || !firesFor(hook.doc, hookName)) continue;
-      if (event.isLoopback && hook.doc['include_internal_legs'] === false) continue;
+      if (internalLeg && hook.doc['include_internal_legs'] === false) continue;
       if (payload !== undefined && !passesModifiers(hook.doc, payload)) continue;
       selected.push(hook);
     }

@@ -1,7 +1,7 @@
 /**
  * The hook types callhook knows. `available` ones fire and are listed by GET /v2/webhooks.
- * The others are Kazoo types with no event source in callhook (document changes, parking, SMS,
- * notifications): the API accepts and stores them, modifiers included, so hooks migrated from Kazoo
+ * The others are Kazoo types with no event source in callhook (document changes, parking, SMS):
+ * the API accepts and stores them, modifiers included, so hooks migrated from Kazoo
  * keep working through the API, but they are not offered to users because they never fire.
  */
 import type { JsonObject } from './json.js';
@@ -75,8 +75,8 @@ export const hookTypes: readonly HookType[] = [
   {
     id: 'notifications',
     name: 'Notifications Webhook',
-    description: 'Kazoo notification events (no source in callhook yet)',
-    available: false,
+    description: "Fires when a notification event is triggered (callhook raises webhook_disabled when it turns a failing hook off)",
+    available: true,
     modifiers: {
       type: { type: 'object', description: 'The notification that fires the hook', items: [...notificationTypes, 'all'] },
     },

@@ -102,11 +102,14 @@ export class WebhookService {
   }
 
   /** Private fields (secrets) are carried over: API writes only ever replace public ones. */
-  private save(current: WebhookRecord, change: { doc: JsonObject; secret?: string }): Promise<WebhookRecord> {
+  private async save(current: WebhookRecord, change: { doc: JsonObject; secret?: string }): Promise<WebhookRecord> {
     const doc: JsonObject = { ...change.doc, ...privateFields(current.doc) };
     if (change.secret !== undefined) doc['pvt_secrets'] = rotate(current.doc, change.secret, Date.now());
     const disabledReason = doc['enabled'] === false ? current.disabledReason : null;
-    return this.store.replaceWebhook(current.accountId, current.id, current.revision, { doc, disabledReason });
+    const saved = await this.store.replaceWebhook(current.accountId, current.id, current.revision, { doc, disabledReason });
+    // Switched back on: the auto-disable rule judges it afresh, not on the failures that turned it off.
+    if (current.doc['enabled'] === false && doc['enabled'] !== false) await this.store.clearHookHealth(current.accountId, current.id);
+    return saved;
   }
 
   async delete(accountId: string, hookId: string): Promise<WebhookRecord> {

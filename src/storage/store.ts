@@ -8,7 +8,10 @@
  * - documents (`doc`) round-trip exactly, key order included;
  * - dates are `Date` objects with millisecond precision.
  */
+import type { HookHealth } from '../domain/disable-policy.js';
 import type { JsonObject } from '../domain/json.js';
+
+export type { HookHealth };
 
 export interface PageRequest {
   /** Maximum items to return; `undefined` means all (Crossbar's `paginate=false`). */
@@ -95,7 +98,7 @@ export interface AccountStore {
     expectedRevision: number,
     change: { doc: JsonObject; apiKey?: string },
   ): Promise<AccountRecord>;
-  /** Deletes the account, all its descendants, and their webhooks, attempts and deliveries. Returns deleted account ids. */
+  /** Deletes the account, all its descendants, and their webhooks (with health), attempts and deliveries. Returns deleted account ids. */
   deleteAccountTree(accountId: string): Promise<string[]>;
 }
 
@@ -115,13 +118,25 @@ export interface WebhookStore {
     expectedRevision: number,
     change: WebhookChange,
   ): Promise<WebhookRecord>;
-  /** Deletes the hook and its unfinished deliveries. Returns the deleted record, or null when there was none. */
+  /** Deletes the hook, its health and its unfinished deliveries. Returns the deleted record, or null when there was none. */
   deleteWebhook(accountId: string, hookId: string): Promise<WebhookRecord | null>;
   /**
    * Re-enables the hooks callhook auto-disabled (doc.enabled false and disabledReason set) in these
-   * accounts: enabled true, disabledReason null, revision + 1. Returns how many changed.
+   * accounts: enabled true, disabledReason null, revision + 1, health cleared. Returns how many changed.
    */
   reenableWebhooks(accountIds: readonly string[]): Promise<number>;
+  /** The hook's delivery health, or null before its first recorded attempt (or since it was cleared). */
+  getHookHealth(accountId: string, hookId: string): Promise<HookHealth | null>;
+  /** Forgets the hook's health (a re-enabled hook starts counting afresh). */
+  clearHookHealth(accountId: string, hookId: string): Promise<void>;
+}
+
+/** One attempt's contribution to its hook's health. */
+export interface HealthSample {
+  succeeded: boolean;
+  at: Date;
+  /** How many failure times to keep (the largest count a disable rule looks at). */
+  keep: number;
 }
 
 export interface AttemptStore {
@@ -179,13 +194,24 @@ export interface DeliveryOutcome {
   nextAttemptAt: Date;
 }
 
-/** One attempt's bookkeeping: the attempts-log entry (null when not logged) and the outbox outcome. */
+/**
+ * One attempt's bookkeeping: the attempts-log entry (null when not logged), the outbox outcome,
+ * and the attempt's effect on its hook's health (absent for bookkeeping that made no attempt).
+ */
 export interface AttemptOutcome {
   accountId: string;
   deliveryId: string;
   owner: string;
   outcome: DeliveryOutcome;
   attempt: AttemptRecord | null;
+  health?: { hookId: string; sample: HealthSample };
+}
+
+export interface RecordedOutcome {
+  /** False when the lease had moved on (or the delivery was gone): the outcome was not applied. */
+  applied: boolean;
+  /** The hook's health after this entry's sample, when it had one. */
+  health: HookHealth | null;
 }
 
 export interface DeliveryStore {
@@ -204,10 +230,11 @@ export interface DeliveryStore {
   finishDelivery(accountId: string, deliveryId: string, owner: string, outcome: DeliveryOutcome): Promise<void>;
   /**
    * Records a batch of attempts and outcomes in one write (one transaction where the store has
-   * them). Each attempt is logged; each outcome applies only while `owner` still holds the lease.
-   * Returns, per entry, whether the outcome was applied.
+   * them). Each attempt is logged and its health sample applied (atomically per hook: a success
+   * moves okAt forward, never back; a failure appends its time); each outcome applies only while
+   * `owner` still holds the lease. Returns, per entry, what was applied.
    */
-  recordOutcomes(entries: readonly AttemptOutcome[]): Promise<boolean[]>;
+  recordOutcomes(entries: readonly AttemptOutcome[]): Promise<RecordedOutcome[]>;
   /** Gives leases of `owner` back (shutdown) so another instance can take them at once. */
   releaseLeases(owner: string): Promise<number>;
   getDelivery(accountId: string, deliveryId: string): Promise<DeliveryRecord | null>;

@@ -59,7 +59,15 @@ export function deliveryContract(test: StoreTest): void {
       { accountId, deliveryId: other.id, owner: 'me', outcome: outcome('failed', at(5), 1), attempt: attemptB },
       { accountId, deliveryId: other.id, owner: 'me', outcome: outcome('failed', at(5), 1), attempt: null },
     ]);
-    assert.deepEqual(applied, [true, false, false]);
+    assert.deepEqual(
+      applied.map((r) => r.applied),
+      [true, false, false],
+    );
+    assert.deepEqual(
+      applied.map((r) => r.health),
+      [null, null, null],
+      'no health without a sample',
+    );
     const done = await store.getDelivery(accountId, claimedByMe.id);
     assert.equal(done?.status, 'delivered');
     assert.equal(done?.leaseOwner, null);

@@ -7,6 +7,7 @@ import type { Store } from '../../src/storage/store.js';
 import { accountContract } from './accounts.contract.js';
 import { attemptContract } from './attempts.contract.js';
 import { deliveryContract } from './deliveries.contract.js';
+import { healthContract } from './health.contract.js';
 import { settingAndLifecycleContract } from './lifecycle.contract.js';
 import { webhookContract } from './webhooks.contract.js';
 
@@ -31,6 +32,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     describe('webhooks', () => webhookContract(test));
     describe('attempts', () => attemptContract(test));
     describe('deliveries', () => deliveryContract(test));
+    describe('hook health', () => healthContract(test));
     describe('settings and lifecycle', () => settingAndLifecycleContract(test));
   });
 }

@@ -12,7 +12,7 @@ const sibling = newHexId();
 const tree = [root, reseller];
 
 function select(event: CallEvent, hooks: readonly Webhook[], hookName = 'channel_create'): Webhook[] {
-  return selectHooks({ event, hookName, eventAccountId: account, ancestorIds: tree, hooks });
+  return selectHooks({ internalLeg: event.isLoopback, hookName, eventAccountId: account, ancestorIds: tree, hooks });
 }
 
 describe('selectHooks', () => {
@@ -46,7 +46,6 @@ describe('selectHooks', () => {
   it('does not repeat own hooks when the tree lists the account itself', () => {
     const own = buildWebhook(account, { include_subaccounts: true });
     const hooks = selectHooks({
-      event,
       hookName: 'channel_create',
       eventAccountId: account,
       ancestorIds: [root, account, root],
@@ -69,7 +68,6 @@ describe('selectHooks', () => {
     const inbound = buildWebhook(account, { modifiers: { call_direction: 'inbound' } });
     const outbound = buildWebhook(account, { modifiers: { call_direction: 'outbound' } });
     const hooks = selectHooks({
-      event,
       hookName: 'channel_create',
       eventAccountId: account,
       ancestorIds: tree,

@@ -16,12 +16,14 @@ describe('GET /v2/webhooks and samples (no account)', () => {
     const reply = await client.request('GET', '/v2/webhooks?_=1');
     assert.equal(reply.status, 200);
     assert.equal(reply.body['auth_token'], '');
-    const items = dataOf<Array<{ id: string; name: string; description: string }>>(reply);
+    const items = dataOf<Array<{ id: string; name: string; description: string; modifiers?: Record<string, { items: object }> }>>(reply);
     assert.deepEqual(
       items.map((i) => i.id),
-      ['channel_destroy', 'channel_create', 'channel_bridge', 'channel_answer'],
+      ['notifications', 'channel_destroy', 'channel_create', 'channel_bridge', 'channel_answer'],
     );
     for (const item of items) assert.ok(item.name.length > 0 && item.description.length > 0);
+    const notificationTypes = Object.keys(items[0]?.modifiers?.['type']?.items ?? {});
+    assert.ok(notificationTypes.includes('webhook_disabled') && notificationTypes.includes('all'));
   });
 
   it('lists samples and serves one, with filters; unknown sample is 404', async () => {

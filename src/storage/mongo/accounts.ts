@@ -91,6 +91,7 @@ export function accountStore(c: Collections): AccountStore {
       // last, so an interrupted delete leaves the account in place and a retry finishes the job.
       const owned = { accountId: { $in: ids } };
       await c.webhooks.deleteMany(owned);
+      await c.hookHealth.deleteMany(owned);
       await c.attempts.deleteMany(owned);
       await c.deliveries.deleteMany(owned);
       await c.accounts.deleteMany({ _id: { $in: ids } });

@@ -53,6 +53,15 @@ export interface DeliveryDocument {
   updatedAt: Date;
 }
 
+/** `_id` = the hook id. */
+export interface HookHealthDocument {
+  _id: string;
+  accountId: string;
+  okAt: Date;
+  /** Oldest first, bounded by $push's $slice. */
+  failures: Date[];
+}
+
 export interface SettingDocument {
   _id: string;
   value: string;
@@ -65,6 +74,7 @@ export function collections(db: Db) {
     attempts: db.collection<AttemptDocument>('attempts'),
     deliveries: db.collection<DeliveryDocument>('deliveries'),
     settings: db.collection<SettingDocument>('settings'),
+    hookHealth: db.collection<HookHealthDocument>('hook_health'),
   };
 }
 
@@ -91,6 +101,7 @@ export const indexes: Record<keyof Collections, IndexDescription[]> = {
     { key: { status: 1, updatedAt: 1 }, name: 'retention' },
   ],
   settings: [],
+  hookHealth: [{ key: { accountId: 1 }, name: 'account' }],
 };
 
 export function toAccount({ _id, parentId, tree, apiKey, doc, revision, createdAt, modifiedAt }: AccountDocument): AccountRecord {

@@ -30,8 +30,8 @@ export async function openMongoStore(options: MongoOptions): Promise<Store> {
   try {
     const db = client.db(options.dbName ?? databaseInUrl(options.url) ?? 'callhook');
     const c = collections(db);
-    for (const [name, specs] of Object.entries(indexes)) {
-      if (specs.length > 0) await db.collection(name).createIndexes(specs);
+    for (const [name, specs] of Object.entries(indexes) as [keyof typeof c, (typeof indexes)[keyof typeof c]][]) {
+      if (specs.length > 0) await c[name].createIndexes(specs);
     }
     return {
       ...accountStore(c),

@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import type { WebhookStore } from '../store.js';
 import { type Collections, type WebhookDocument, toWebhook } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
+import { toHealth } from './health.js';
 
 export function webhookStore(c: Collections): WebhookStore {
   return {
@@ -59,16 +60,31 @@ export function webhookStore(c: Collections): WebhookStore {
       const doc = await c.webhooks.findOneAndDelete({ _id: hookId, accountId });
       if (doc === null) return null;
       await c.deliveries.deleteMany({ accountId, hookId, status: 'pending' });
+      await c.hookHealth.deleteOne({ _id: hookId, accountId });
       return toWebhook(doc);
     },
 
     async reenableWebhooks(accountIds) {
       if (accountIds.length === 0) return 0;
+      const autoDisabled = { accountId: { $in: [...accountIds] }, 'doc.enabled': false, disabledReason: { $ne: null } };
+      const ids = (await c.webhooks.find(autoDisabled, { projection: { _id: 1 } }).toArray()).map((doc) => doc._id);
+      if (ids.length === 0) return 0;
+      // The filter is repeated so a hook changed in between is left as it now is.
       const result = await c.webhooks.updateMany(
-        { accountId: { $in: [...accountIds] }, 'doc.enabled': false, disabledReason: { $ne: null } },
+        { ...autoDisabled, _id: { $in: ids } },
         { $set: { 'doc.enabled': true, disabledReason: null, modifiedAt: new Date() }, $inc: { revision: 1 } },
       );
+      await c.hookHealth.deleteMany({ _id: { $in: ids } });
       return result.modifiedCount;
+    },
+
+    async getHookHealth(accountId, hookId) {
+      const doc = await c.hookHealth.findOne({ _id: hookId, accountId });
+      return doc === null ? null : toHealth(doc);
+    },
+
+    async clearHookHealth(accountId, hookId) {
+      await c.hookHealth.deleteOne({ _id: hookId, accountId });
     },
   };
 }

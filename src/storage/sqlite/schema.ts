@@ -75,6 +75,16 @@ const migrations: readonly string[] = [
     value TEXT NOT NULL
   ) STRICT;
   `,
+  `
+  -- failures: JSON list of millisecond times, oldest first, bounded by the writer.
+  CREATE TABLE hook_health (
+    hook_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    ok_at INTEGER NOT NULL,
+    failures TEXT NOT NULL
+  ) STRICT;
+  CREATE INDEX hook_health_account ON hook_health (account_id);
+  `,
 ];
 
 function versionOf(db: Database): number {

@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import type { WebhookStore } from '../store.js';
 import type { Database } from './driver.js';
 import { conflictOnDuplicate } from './errors.js';
+import { healthStatements } from './health.js';
 import { type WebhookRow, toJson, toWebhook } from './rows.js';
 
 type Scoped = { accountId: string; id: string };
@@ -36,12 +37,15 @@ export function webhookStore(db: Database): WebhookStore {
     `DELETE FROM deliveries WHERE account_id = @accountId AND hook_id = @id AND status = 'pending'`,
   );
 
+  const health = healthStatements(db);
+
   const replace = (scope: Scoped, revision: number, doc: JsonObject, disabledReason: string | null): WebhookRow | undefined =>
     update.get({ ...scope, revision, doc: toJson(doc), disabledReason, now: Date.now() });
 
   const deleteHook = db.transaction((scope: Scoped) => {
     const row = remove.get(scope);
     if (row !== undefined) removeUnfinished.run(scope);
+    health.clear({ accountId: scope.accountId, hookId: scope.id });
     return row;
   });
 
@@ -52,6 +56,7 @@ export function webhookStore(db: Database): WebhookStore {
     for (const row of rows) {
       const doc = { ...(JSON.parse(row.doc) as JsonObject), enabled: true };
       replace({ accountId: row.account_id, id: row.id }, row.revision, doc, null);
+      health.clear({ accountId: row.account_id, hookId: row.id });
     }
     return rows.length;
   });
@@ -110,6 +115,14 @@ export function webhookStore(db: Database): WebhookStore {
     async reenableWebhooks(accountIds) {
       if (accountIds.length === 0) return 0;
       return reenable.immediate(accountIds);
+    },
+
+    async getHookHealth(accountId, hookId) {
+      return health.get({ accountId, hookId });
+    },
+
+    async clearHookHealth(accountId, hookId) {
+      health.clear({ accountId, hookId });
     },
   };
 }

@@ -1,0 +1,67 @@
+/**
+ * Kazoo notifications callhook raises itself (today `webhook_disabled`), delivered to the
+ * account's `notifications` hooks (and `all` hooks, and ancestors' that include subaccounts) like
+ * any other event: stored in the outbox, retried, logged.
+ */
+import type { Logger } from 'pino';
+import { deliveryId } from '../domain/delivery-id.js';
+import { selectHooks } from '../domain/hook-match.js';
+import { withHookData } from '../domain/payloads/kazoo.js';
+import { wantsNotification, webhookDisabledNotification } from '../domain/payloads/notification.js';
+import { customData } from '../domain/webhook.js';
+import type { Store, WebhookRecord } from '../storage/store.js';
+import type { AccountDirectory } from './account-directory.js';
+import type { Outbox } from './outbox.js';
+
+export interface NotifierOptions {
+  clusterId: string;
+  /** This instance's id, sent as the notification's `node`. */
+  node: string;
+  appVersion: string;
+}
+
+export class Notifier {
+  constructor(
+    private readonly store: Store,
+    private readonly accounts: AccountDirectory,
+    private readonly outbox: Outbox,
+    private readonly options: NotifierOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** `disabled` is the hook as its disabling saved it; its revision names this disable. */
+  async webhookDisabled(disabled: WebhookRecord, reason: string): Promise<number> {
+    const name = 'webhook_disabled';
+    const account = await this.accounts.lookup(disabled.accountId);
+    if (account === null) return 0;
+    const candidates = await this.store.listEnabledWebhooks([disabled.accountId, ...account.tree]);
+    const hooks = selectHooks({
+      hookName: 'notifications',
+      eventAccountId: disabled.accountId,
+      ancestorIds: account.tree,
+      hooks: candidates,
+    })
+      // A hook never hears of its own disabling: it is off, and it is the one failing.
+      .filter((hook) => hook.id !== disabled.id && wantsNotification(hook.doc, name));
+    const key = `${name}|${disabled.id}|${disabled.revision}`;
+    const base = webhookDisabledNotification({
+      accountId: disabled.accountId,
+      hookId: disabled.id,
+      reason,
+      msgId: deliveryId(key, ''),
+      node: this.options.node,
+      appVersion: this.options.appVersion,
+    });
+    const sent = await this.outbox.enqueue(
+      hooks.map((hook) => ({
+        id: deliveryId(key, hook.id),
+        hook,
+        hookEvent: name,
+        payload: withHookData(base, customData(hook.doc), this.options.clusterId),
+        eventAt: disabled.modifiedAt,
+      })),
+    );
+    this.log.info({ account_id: disabled.accountId, hook_id: disabled.id, notified: sent }, 'webhook_disabled notification queued');
+    return sent;
+  }
+}

@@ -4,6 +4,7 @@
  */
 import { Ajv } from 'ajv';
 import type { DisableRuleName } from './domain/disable-policy.js';
+import { isTimeZone } from './domain/calls/zoned-time.js';
 import { parseCidr } from './domain/networks.js';
 import { loadSchema } from './schemas.js';
 
@@ -47,6 +48,14 @@ export interface Config {
   /** The rule's window; unset → the rule's own default (18000 s for no_success, 60 s for kazoo). */
   disableAfterSeconds?: number;
   disableMinFailures: number;
+  /** Time zone of call.* payload times for accounts without `timezone` (IANA name). */
+  timeZone: string;
+  /** `audio_url` of call.* payloads: `{account_id}`, `{call_id}` and `{file_name}` are filled in. */
+  recordingUrlTemplate?: string;
+  /** How long a call must stay over before call.finished goes out. */
+  callSettleMs: number;
+  /** How long call state is kept after a call's last event. */
+  callStateTtlHours: number;
   /** Kazoo's call_command.reserved_ccv_keys; unset → Kazoo's default list. */
   reservedCcvKeys?: string[];
 }
@@ -81,6 +90,9 @@ export const defaults: Config = {
   shutdownTimeoutMs: 25_000,
   disableRule: 'no_success',
   disableMinFailures: 6,
+  timeZone: 'UTC',
+  callSettleMs: 3_000,
+  callStateTtlHours: 24,
 };
 
 type Env = Record<string, string | undefined>;
@@ -125,6 +137,10 @@ const envMap: ReadonlyArray<[string, keyof Config, Kind]> = [
   ['CALLHOOK_DISABLE_RULE', 'disableRule', 'string'],
   ['CALLHOOK_DISABLE_AFTER_S', 'disableAfterSeconds', 'int'],
   ['CALLHOOK_DISABLE_MIN_FAILURES', 'disableMinFailures', 'int'],
+  ['CALLHOOK_TIMEZONE', 'timeZone', 'string'],
+  ['CALLHOOK_RECORDING_URL_TEMPLATE', 'recordingUrlTemplate', 'string'],
+  ['CALLHOOK_CALL_SETTLE_MS', 'callSettleMs', 'int'],
+  ['CALLHOOK_CALL_STATE_TTL_H', 'callStateTtlHours', 'int'],
 ];
 
 export class ConfigError extends Error {
@@ -179,6 +195,10 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     if (typeof cidr === 'string' && parseCidr(cidr) === null) {
       problems.push(`CALLHOOK_ALLOWED_NETWORKS: "${cidr}" is not a CIDR range (e.g. 127.0.0.0/8)`);
     }
+  }
+  const zone = merged['timeZone'];
+  if (typeof zone === 'string' && !isTimeZone(zone)) {
+    problems.push(`${sourceOf.get('timeZone') ?? 'timeZone'}: "${zone}" is not an IANA time zone (e.g. America/Sao_Paulo)`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(merged) as unknown as Config;

@@ -14,6 +14,7 @@ export const callEventBindings = [
   'call.CHANNEL_BRIDGE.*',
   'call.CHANNEL_DESTROY.*',
   'call.RECORD_STOP.*',
+  'call.DTMF.*',
 ] as const;
 
 export function callEventHandler(intake: EventIntake, metrics: Metrics): MessageHandler {

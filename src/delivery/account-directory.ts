@@ -3,6 +3,7 @@
  * briefly: account trees change rarely, and every event needs one. Hooks are NOT cached, so a
  * hook change through the API applies to the next event on every instance.
  */
+import { isJsonObject, type JsonObject } from '../domain/json.js';
 import { resellerOf } from '../services/account-service.js';
 import type { Store } from '../storage/store.js';
 
@@ -12,6 +13,8 @@ export interface AccountFacts {
   tree: string[];
   resellerId: string;
   timezone?: string;
+  /** The account's weekly `business_hours`, when it has them. */
+  businessHours?: JsonObject;
 }
 
 interface Entry {
@@ -43,6 +46,13 @@ export class AccountDirectory {
     if (account === null) return null;
     const resellerId = await resellerOf(this.store, account);
     const timezone = account.doc['timezone'];
-    return { id: account.id, tree: account.tree, resellerId, ...(typeof timezone === 'string' ? { timezone } : {}) };
+    const hours = account.doc['business_hours'];
+    return {
+      id: account.id,
+      tree: account.tree,
+      resellerId,
+      ...(typeof timezone === 'string' ? { timezone } : {}),
+      ...(isJsonObject(hours) ? { businessHours: hours } : {}),
+    };
   }
 }

@@ -1,16 +1,17 @@
 /**
- * Call event → Kazoo channel deliveries. Finds the hooks an event fires (the account's own, and
- * ancestors' with include_subaccounts), builds each hook's payload, and stores one delivery per
- * hook in the outbox. Only after that write may the caller ack the event.
+ * Call event → deliveries. Finds the hooks an event fires (the account's own, and ancestors' with
+ * include_subaccounts), builds each hook's Kazoo payload, and stores one delivery per hook in the
+ * outbox; hands the event to the call summaries too. Only after those writes may the caller ack.
  */
-import { gregorianToUnixMs, isChannelEvent, type CallEvent } from '../domain/call-event.js';
+import { gregorianToUnixMs, isChannelEvent, type CallEvent, type ChannelEvent } from '../domain/call-event.js';
 import { deliveryId } from '../domain/delivery-id.js';
 import { passesModifiers, selectHooks } from '../domain/hook-match.js';
 import { attemptLogEventName, buildKazooEvent, kazooHookName, withHookData } from '../domain/payloads/kazoo.js';
 import { customData } from '../domain/webhook.js';
 import type { Metrics } from '../metrics.js';
-import type { Store } from '../storage/store.js';
-import type { AccountDirectory } from './account-directory.js';
+import type { Store, WebhookRecord } from '../storage/store.js';
+import type { AccountDirectory, AccountFacts } from './account-directory.js';
+import type { CallSummaries } from './call-summaries.js';
 import type { Outbox } from './outbox.js';
 
 export interface FanOutOptions {
@@ -31,6 +32,8 @@ export class FanOut {
     private readonly outbox: Outbox,
     private readonly options: FanOutOptions,
     private readonly metrics: Metrics,
+    /** Atende-style call summaries; absent, only Kazoo channel payloads are produced. */
+    private readonly calls?: CallSummaries,
   ) {}
 
   async handle(event: CallEvent, key: string, receivedAt: Date): Promise<FanOutResult> {
@@ -40,30 +43,42 @@ export class FanOut {
   }
 
   private async plan(event: CallEvent, key: string, receivedAt: Date): Promise<FanOutResult> {
-    if (!isChannelEvent(event)) return { deliveries: 0, skipped: 'not_a_hook_event' };
+    if (!isChannelEvent(event) && this.calls === undefined) return { deliveries: 0, skipped: 'not_a_hook_event' };
     const accountId = event.accountId;
     if (accountId === undefined) return { deliveries: 0, skipped: 'no_account' };
     const account = await this.accounts.lookup(accountId);
     if (account === null) return { deliveries: 0, skipped: 'unknown_account' };
 
     const candidates = await this.store.listEnabledWebhooks([accountId, ...account.tree]);
+    let deliveries = isChannelEvent(event) ? await this.channelDeliveries(event, key, account, candidates, receivedAt) : 0;
+    if (this.calls !== undefined) deliveries += await this.calls.track(event, key, account, candidates, receivedAt);
+    return deliveries > 0 ? { deliveries } : { deliveries: 0, skipped: isChannelEvent(event) ? 'no_hook' : 'not_a_hook_event' };
+  }
+
+  /** Kazoo's own channel_* payloads, to channel_* and `all` hooks. */
+  private async channelDeliveries(
+    event: ChannelEvent,
+    key: string,
+    account: AccountFacts,
+    candidates: readonly WebhookRecord[],
+    receivedAt: Date,
+  ): Promise<number> {
     const base = buildKazooEvent(event, {
-      accountId,
+      accountId: account.id,
       resellerId: account.resellerId,
       reservedCcvKeys: this.options.reservedCcvKeys,
     });
     const hooks = selectHooks({
       internalLeg: event.isLoopback,
       hookName: kazooHookName(event),
-      eventAccountId: accountId,
+      eventAccountId: account.id,
       ancestorIds: account.tree,
       hooks: candidates,
     }).filter((hook) => passesModifiers(hook.doc, base));
-    if (hooks.length === 0) return { deliveries: 0, skipped: 'no_hook' };
-
+    if (hooks.length === 0) return 0;
     const eventAt = event.timestamp !== undefined ? gregorianToDate(event.timestamp, receivedAt) : receivedAt;
     const hookEvent = attemptLogEventName(event);
-    const inserted = await this.outbox.enqueue(
+    return this.outbox.enqueue(
       hooks.map((hook) => ({
         id: deliveryId(key, hook.id),
         hook,
@@ -72,7 +87,6 @@ export class FanOut {
         eventAt,
       })),
     );
-    return { deliveries: inserted };
   }
 }
 

@@ -3,8 +3,8 @@
  * format and signatures, its answer waited for, recorded in the attempts log, and returned.
  */
 import type { JsonObject } from '../domain/json.js';
+import { atendePayload } from '../domain/payloads/atende.js';
 import { isSuccess } from '../domain/retry-policy.js';
-import { customData } from '../domain/webhook.js';
 import { newId } from '../ids.js';
 import type { Store, WebhookRecord } from '../storage/store.js';
 import type { HttpClient } from './http-client.js';
@@ -18,7 +18,7 @@ export class Pinger {
 
   async ping(hook: WebhookRecord): Promise<JsonObject> {
     // custom_data rides along at the top level, but never replaces the ping's own fields.
-    const payload: JsonObject = { ...customData(hook.doc), event_code: 'ping', webhook: { id: hook.id, url: String(hook.doc['uri']) } };
+    const payload = atendePayload('ping', hook);
     const id = newId();
     const now = Date.now();
     const built = buildOutboundRequest(hook, payload, id, now);

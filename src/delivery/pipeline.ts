@@ -12,6 +12,7 @@ import { disableRule } from '../domain/disable-policy.js';
 import type { Cidr } from '../domain/networks.js';
 import { callhookVersion } from '../version.js';
 import { AccountDirectory } from './account-directory.js';
+import { CallSummaries } from './call-summaries.js';
 import { DeliveryWorker } from './deliver.js';
 import { Dispatcher } from './dispatcher.js';
 import { EventIntake } from './event-intake.js';
@@ -42,6 +43,10 @@ export type PipelineOptions = Pick<
   | 'disableRule'
   | 'disableAfterSeconds'
   | 'disableMinFailures'
+  | 'timeZone'
+  | 'recordingUrlTemplate'
+  | 'callSettleMs'
+  | 'callStateTtlHours'
 > & {
   /** This instance's lease owner id. */
   owner: string;
@@ -57,6 +62,7 @@ export class DeliveryPipeline {
   private readonly http: HttpClient;
   private readonly scheduler: RetryScheduler;
   private readonly worker: DeliveryWorker;
+  private readonly calls: CallSummaries;
   private readonly outcomes: OutcomeWriter;
 
   constructor(
@@ -110,6 +116,21 @@ export class DeliveryPipeline {
       (job) => worker.run(job),
       (error, job) => log.error({ err: error, delivery_id: job.delivery.id }, 'delivery attempt failed unexpectedly'),
     );
+    this.calls = new CallSummaries(
+      store,
+      accounts,
+      outbox,
+      {
+        owner: options.owner,
+        leaseMs,
+        settleMs: options.callSettleMs,
+        stateTtlMs: options.callStateTtlHours * 3_600_000,
+        pollIntervalMs: options.pollIntervalMs,
+        timeZone: options.timeZone,
+        recordingUrlTemplate: options.recordingUrlTemplate ?? null,
+      },
+      log,
+    );
     const fanOut = new FanOut(
       store,
       accounts,
@@ -119,6 +140,7 @@ export class DeliveryPipeline {
         ...(options.reservedCcvKeys !== undefined ? { reservedCcvKeys: options.reservedCcvKeys } : {}),
       },
       metrics,
+      this.calls,
     );
     this.intake = new EventIntake(validator, fanOut, metrics, log, () => this.dispatcher.waitForRoom());
     this.scheduler = new RetryScheduler(
@@ -158,11 +180,13 @@ export class DeliveryPipeline {
 
   start(): void {
     this.scheduler.start();
+    this.calls.start();
   }
 
   /** Stops polling, lets in-flight attempts finish, hands every lease back for another instance. */
   async stop(): Promise<void> {
     await this.scheduler.stop();
+    await this.calls.stop();
     await this.dispatcher.stop();
     await this.worker.drain();
     const released = await this.store.releaseLeases(this.options.owner);

@@ -48,6 +48,24 @@ export const notificationTypes = [
 
 export const hookTypes: readonly HookType[] = [
   {
+    id: 'call.audio_available',
+    name: 'Call Audio Available',
+    description: "Atende Simples style: fires once per recording of a call, when it has stopped and the call is over, with the call's summary and audio_url",
+    available: true,
+  },
+  {
+    id: 'call.finished',
+    name: 'Call Finished',
+    description: "Atende Simples style: fires once per call when it and all its legs have hung up, with the whole call's outcome",
+    available: true,
+  },
+  {
+    id: 'call.newcall',
+    name: 'New Call',
+    description: "Atende Simples style: fires once per call when the caller's leg is created",
+    available: true,
+  },
+  {
     id: 'channel_answer',
     name: 'Channel Answer',
     description: 'Fires when a channel establishes two-way audio, such as a voicemail box or the called party answering',

@@ -98,7 +98,7 @@ export interface AccountStore {
     expectedRevision: number,
     change: { doc: JsonObject; apiKey?: string },
   ): Promise<AccountRecord>;
-  /** Deletes the account, all its descendants, and their webhooks (with health), attempts and deliveries. Returns deleted account ids. */
+  /** Deletes the account, all its descendants, and their webhooks (with health), attempts, deliveries and calls. Returns deleted account ids. */
   deleteAccountTree(accountId: string): Promise<string[]>;
 }
 
@@ -254,7 +254,56 @@ export interface DeliveryStore {
   deleteFinishedDeliveriesBefore(cutoff: Date, statuses: readonly Exclude<DeliveryStatus, 'pending'>[], limit: number): Promise<number>;
 }
 
-export interface Store extends AccountStore, WebhookStore, AttemptStore, DeliveryStore, SettingStore {
+/** One Kazoo event of a call, as received (the raw message), under its event key. */
+export interface StoredCallEvent {
+  key: string;
+  body: JsonObject;
+  receivedAt: Date;
+}
+
+/** A call being tracked for Atende-style summaries, keyed by (account, call key). */
+export interface CallRecord {
+  accountId: string;
+  callKey: string;
+  /** When to check whether the call is over (set while it looks over; null otherwise). */
+  checkDueAt: Date | null;
+  /** When the call was judged over (its summary is then due, once). */
+  finishedAt: Date | null;
+  /** The summary was stored in the outbox. */
+  done: boolean;
+  expiresAt: Date;
+}
+
+/**
+ * Call state for call summaries. Events of one call may reach different instances, out of order or
+ * twice, so each instance only appends what it receives (idempotent per event key) and the call
+ * is folded from all of it. The completion check is claimed under a lease like a delivery.
+ */
+export interface CallStore {
+  /**
+   * Adds the event to the call, creating the call when new and moving its expiry to at least
+   * `expiresAt`. Returns false when the call already had an event with this key.
+   */
+  appendCallEvent(accountId: string, callKey: string, event: StoredCallEvent, expiresAt: Date): Promise<boolean>;
+  /** The call's events in the order they were appended. */
+  listCallEvents(accountId: string, callKey: string): Promise<StoredCallEvent[]>;
+  getCall(accountId: string, callKey: string): Promise<CallRecord | null>;
+  /** Asks for a completion check at `dueAt` (replacing an earlier one), unless the summary is done. */
+  scheduleCallCheck(accountId: string, callKey: string, dueAt: Date): Promise<void>;
+  /** Leases up to `limit` calls whose check is due and not done, and not under a live lease. */
+  claimDueCalls(owner: string, now: Date, leaseExpiresAt: Date, limit: number): Promise<CallRecord[]>;
+  /** Sets finishedAt (if not set yet) while `owner` holds the lease; the record, or null if the lease is lost. */
+  markCallFinished(accountId: string, callKey: string, owner: string, at: Date): Promise<CallRecord | null>;
+  /**
+   * Releases `owner`'s lease, recording whether the summary is done. A check scheduled after
+   * `claimedAt` (a late event) is kept; an earlier one is cleared.
+   */
+  releaseCall(accountId: string, callKey: string, owner: string, done: boolean, claimedAt: Date): Promise<void>;
+  /** Removes at most `limit` calls (with their events) that expired before `now`. */
+  deleteExpiredCalls(now: Date, limit: number): Promise<number>;
+}
+
+export interface Store extends AccountStore, WebhookStore, AttemptStore, DeliveryStore, SettingStore, CallStore {
   /** Cheap round trip for /health. Throws when the store cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

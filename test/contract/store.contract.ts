@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import type { Store } from '../../src/storage/store.js';
 import { accountContract } from './accounts.contract.js';
 import { attemptContract } from './attempts.contract.js';
+import { callContract } from './calls.contract.js';
 import { deliveryContract } from './deliveries.contract.js';
 import { healthContract } from './health.contract.js';
 import { settingAndLifecycleContract } from './lifecycle.contract.js';
@@ -33,6 +34,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     describe('attempts', () => attemptContract(test));
     describe('deliveries', () => deliveryContract(test));
     describe('hook health', () => healthContract(test));
+    describe('calls', () => callContract(test));
     describe('settings and lifecycle', () => settingAndLifecycleContract(test));
   });
 }

@@ -19,7 +19,16 @@ describe('GET /v2/webhooks and samples (no account)', () => {
     const items = dataOf<Array<{ id: string; name: string; description: string; modifiers?: Record<string, { items: object }> }>>(reply);
     assert.deepEqual(
       items.map((i) => i.id),
-      ['notifications', 'channel_destroy', 'channel_create', 'channel_bridge', 'channel_answer'],
+      [
+        'notifications',
+        'call.newcall',
+        'channel_destroy',
+        'channel_create',
+        'channel_bridge',
+        'channel_answer',
+        'call.finished',
+        'call.audio_available',
+      ],
     );
     for (const item of items) assert.ok(item.name.length > 0 && item.description.length > 0);
     const notificationTypes = Object.keys(items[0]?.modifiers?.['type']?.items ?? {});

@@ -94,6 +94,8 @@ export function accountStore(c: Collections): AccountStore {
       await c.hookHealth.deleteMany(owned);
       await c.attempts.deleteMany(owned);
       await c.deliveries.deleteMany(owned);
+      await c.calls.deleteMany({ '_id.accountId': { $in: ids } });
+      await c.callEvents.deleteMany({ '_id.accountId': { $in: ids } });
       await c.accounts.deleteMany({ _id: { $in: ids } });
       return ids;
     },

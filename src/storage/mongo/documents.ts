@@ -62,6 +62,24 @@ export interface HookHealthDocument {
   failures: Date[];
 }
 
+/** `_id` = `{accountId, callKey}`. */
+export interface CallDocument {
+  _id: { accountId: string; callKey: string };
+  checkDueAt: Date | null;
+  finishedAt: Date | null;
+  done: boolean;
+  leaseOwner: string | null;
+  leaseExpiresAt: Date | null;
+  expiresAt: Date;
+}
+
+/** `_id` = `{accountId, callKey, key}`: a duplicate event is a duplicate key. */
+export interface CallEventDocument {
+  _id: { accountId: string; callKey: string; key: string };
+  body: JsonObject;
+  receivedAt: Date;
+}
+
 export interface SettingDocument {
   _id: string;
   value: string;
@@ -75,6 +93,8 @@ export function collections(db: Db) {
     deliveries: db.collection<DeliveryDocument>('deliveries'),
     settings: db.collection<SettingDocument>('settings'),
     hookHealth: db.collection<HookHealthDocument>('hook_health'),
+    calls: db.collection<CallDocument>('calls'),
+    callEvents: db.collection<CallEventDocument>('call_events'),
   };
 }
 
@@ -102,6 +122,12 @@ export const indexes: Record<keyof Collections, IndexDescription[]> = {
   ],
   settings: [],
   hookHealth: [{ key: { accountId: 1 }, name: 'account' }],
+  calls: [
+    { key: { done: 1, checkDueAt: 1 }, name: 'due' },
+    { key: { expiresAt: 1 }, name: 'expiry' },
+    { key: { '_id.accountId': 1 }, name: 'account' },
+  ],
+  callEvents: [{ key: { '_id.accountId': 1, '_id.callKey': 1, receivedAt: 1 }, name: 'call' }],
 };
 
 export function toAccount({ _id, parentId, tree, apiKey, doc, revision, createdAt, modifiedAt }: AccountDocument): AccountRecord {

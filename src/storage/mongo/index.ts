@@ -7,6 +7,7 @@ import type { Store } from '../store.js';
 import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { deliveryStore } from './deliveries.js';
+import { callStore } from './calls.js';
 import { collections, indexes } from './documents.js';
 import { outcomeRecorder } from './outcomes.js';
 import { settingStore } from './settings.js';
@@ -39,6 +40,7 @@ export async function openMongoStore(options: MongoOptions): Promise<Store> {
       ...attemptStore(c),
       ...deliveryStore(c),
       ...settingStore(c),
+      ...callStore(c),
       recordOutcomes: outcomeRecorder(c),
       async ping() {
         await db.command({ ping: 1 });

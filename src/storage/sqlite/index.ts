@@ -5,6 +5,7 @@
 import type { Store } from '../store.js';
 import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
+import { callStore } from './calls.js';
 import { deliveryStore } from './deliveries.js';
 import { openDatabase } from './driver.js';
 import { outcomeRecorder } from './outcomes.js';
@@ -48,6 +49,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
     ...attemptStore(db),
     ...deliveryStore(db),
     ...settingStore(db),
+    ...callStore(db),
     recordOutcomes: outcomeRecorder(db),
     async ping() {
       if (ping.get({})?.one !== 1) throw new Error('SQLite did not answer SELECT 1');

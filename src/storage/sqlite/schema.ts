@@ -85,6 +85,30 @@ const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX hook_health_account ON hook_health (account_id);
   `,
+  `
+  CREATE TABLE calls (
+    account_id TEXT NOT NULL,
+    call_key TEXT NOT NULL,
+    check_due_at INTEGER,
+    finished_at INTEGER,
+    done INTEGER NOT NULL DEFAULT 0,
+    lease_owner TEXT,
+    lease_expires_at INTEGER,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, call_key)
+  ) STRICT;
+  CREATE INDEX calls_due ON calls (check_due_at) WHERE check_due_at IS NOT NULL AND done = 0;
+  CREATE INDEX calls_expiry ON calls (expires_at);
+
+  CREATE TABLE call_events (
+    account_id TEXT NOT NULL,
+    call_key TEXT NOT NULL,
+    event_key TEXT NOT NULL,
+    body TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, call_key, event_key)
+  ) STRICT;
+  `,
 ];
 
 function versionOf(db: Database): number {

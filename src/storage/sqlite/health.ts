@@ -24,20 +24,34 @@ export function healthStatements(db: Database) {
   );
   const clear = db.prepare<Scoped, never>('DELETE FROM hook_health WHERE account_id = @accountId AND hook_id = @hookId');
 
-  /** Applies one sample; call inside a transaction. */
-  const apply = (scope: Scoped, sample: HealthSample): HookHealth => {
-    const row = get.get(scope);
-    const at = sample.at.getTime();
-    let okAt = row?.ok_at ?? at;
-    let failures = row === undefined ? [] : (JSON.parse(row.failures) as number[]);
-    if (sample.succeeded) okAt = Math.max(okAt, at);
-    else failures = [...failures, at].sort((a, b) => a - b).slice(-Math.max(1, sample.keep));
-    put.run({ ...scope, okAt, failures: JSON.stringify(failures) });
-    return { okAt: new Date(okAt), failures: failures.map((ms) => new Date(ms)) };
+  /**
+   * A batch of samples, applied within the caller's transaction: each hook's row is read once and
+   * written once however many of its samples the batch holds (a busy hook has one per attempt).
+   */
+  const batch = () => {
+    const pending = new Map<string, Scoped & { okAt: number; failures: number[] }>();
+    return {
+      apply(scope: Scoped, sample: HealthSample): HookHealth {
+        const at = sample.at.getTime();
+        let state = pending.get(scope.hookId);
+        if (state === undefined) {
+          const row = get.get(scope);
+          state = { ...scope, okAt: row?.ok_at ?? at, failures: row === undefined ? [] : (JSON.parse(row.failures) as number[]) };
+          pending.set(scope.hookId, state);
+        }
+        if (sample.succeeded) state.okAt = Math.max(state.okAt, at);
+        else state.failures = [...state.failures, at].sort((a, b) => a - b).slice(-Math.max(1, sample.keep));
+        return { okAt: new Date(state.okAt), failures: state.failures.map((ms) => new Date(ms)) };
+      },
+      write(): void {
+        for (const state of pending.values())
+          put.run({ accountId: state.accountId, hookId: state.hookId, okAt: state.okAt, failures: JSON.stringify(state.failures) });
+      },
+    };
   };
 
   return {
-    apply,
+    batch,
     get: (scope: Scoped): HookHealth | null => {
       const row = get.get(scope);
       return row === undefined ? null : toHealth(row);

@@ -12,13 +12,16 @@ export function outcomeRecorder(db: Database): (entries: readonly AttemptOutcome
   const insertAttempt = prepareAttemptInsert(db);
   const finish = prepareFinish(db);
   const health = healthStatements(db);
-  const record = db.transaction((entries: readonly AttemptOutcome[]): RecordedOutcome[] =>
-    entries.map((entry) => {
+  const record = db.transaction((entries: readonly AttemptOutcome[]): RecordedOutcome[] => {
+    const samples = health.batch();
+    const recorded = entries.map((entry) => {
       if (entry.attempt !== null) insertAttempt(entry.accountId, entry.attempt);
       const after =
-        entry.health === undefined ? null : health.apply({ accountId: entry.accountId, hookId: entry.health.hookId }, entry.health.sample);
+        entry.health === undefined ? null : samples.apply({ accountId: entry.accountId, hookId: entry.health.hookId }, entry.health.sample);
       return { applied: finish(entry.accountId, entry.deliveryId, entry.owner, entry.outcome), health: after };
-    }),
-  );
+    });
+    samples.write();
+    return recorded;
+  });
   return async (entries) => (entries.length === 0 ? [] : record.immediate(entries));
 }

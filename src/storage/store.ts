@@ -285,7 +285,7 @@ export interface CallStore {
    * `expiresAt`. Returns false when the call already had an event with this key.
    */
   appendCallEvent(accountId: string, callKey: string, event: StoredCallEvent, expiresAt: Date): Promise<boolean>;
-  /** The call's events in the order they were appended. */
+  /** The call's events, oldest receivedAt first (the fold orders them by event time itself). */
   listCallEvents(accountId: string, callKey: string): Promise<StoredCallEvent[]>;
   getCall(accountId: string, callKey: string): Promise<CallRecord | null>;
   /** Asks for a completion check at `dueAt` (replacing an earlier one), unless the summary is done. */

@@ -9,7 +9,7 @@ const event = (key: string, offsetMs = 0) => ({
 });
 
 export function callContract(test: StoreTest): void {
-  test('appending call events is idempotent per key, keeps order, and only extends the expiry', async (store) => {
+  test('appending call events is idempotent per key, lists them by receipt time, and only extends the expiry', async (store) => {
     const accountId = newId();
     assert.equal(await store.appendCallEvent(accountId, 'call-1', event('b', 5), at(60_000)), true);
     assert.equal(await store.appendCallEvent(accountId, 'call-1', event('a', 1), at(30_000)), true);
@@ -18,9 +18,10 @@ export function callContract(test: StoreTest): void {
     const events = await store.listCallEvents(accountId, 'call-1');
     assert.deepEqual(
       events.map((e) => e.key),
-      ['b', 'a'],
+      ['a', 'b'],
+      'by receivedAt',
     );
-    assert.deepEqual(events[0], event('b', 5));
+    assert.deepEqual(events[1], event('b', 5));
     const call = await store.getCall(accountId, 'call-1');
     assert.deepEqual(call, { accountId, callKey: 'call-1', checkDueAt: null, finishedAt: null, done: false, expiresAt: at(90_000) });
     assert.equal(await store.getCall(accountId, 'nope'), null);

@@ -40,7 +40,7 @@ export function callStore(db: Database): CallStore {
      ON CONFLICT DO NOTHING`,
   );
   const events = db.prepare<Scoped, EventRow>(
-    'SELECT event_key, body, received_at FROM call_events WHERE account_id = @accountId AND call_key = @callKey ORDER BY rowid',
+    'SELECT event_key, body, received_at FROM call_events WHERE account_id = @accountId AND call_key = @callKey ORDER BY received_at, rowid',
   );
   const byKey = db.prepare<Scoped, CallRow>('SELECT * FROM calls WHERE account_id = @accountId AND call_key = @callKey');
   const schedule = db.prepare<Scoped & { dueAt: number }, never>(

@@ -44,8 +44,9 @@ export function healthStatements(db: Database) {
         return { okAt: new Date(state.okAt), failures: state.failures.map((ms) => new Date(ms)) };
       },
       write(): void {
-        for (const state of pending.values())
+        for (const state of pending.values()) {
           put.run({ accountId: state.accountId, hookId: state.hookId, okAt: state.okAt, failures: JSON.stringify(state.failures) });
+        }
       },
     };
   };

@@ -15,9 +15,10 @@ import { callKeyOf } from '../domain/calls/grouping.js';
 import { deliveryId } from '../domain/delivery-id.js';
 import { selectHooks } from '../domain/hook-match.js';
 import { atendePayload, buildCallObject, type AtendeEventCode } from '../domain/payloads/atende.js';
-import type { CallRecord, Store, WebhookRecord } from '../storage/store.js';
+import type { CallRecord, Store, StoredCallEvent, WebhookRecord } from '../storage/store.js';
 import type { AccountDirectory, AccountFacts } from './account-directory.js';
 import type { Outbox, Planned } from './outbox.js';
+import { PollLoop } from './poll-loop.js';
 
 export interface CallSummaryOptions {
   owner: string;
@@ -33,23 +34,24 @@ export interface CallSummaryOptions {
 }
 
 const summaryHooks = ['call.newcall', 'call.finished', 'call.audio_available'] as const;
+const checkBatch = 100;
 
-/** Hooks of `candidates` that take `code`: named for it exactly (`all` hooks get Kazoo events only). */
+/** Hooks of `candidates` that take `code` (`all` hooks get Kazoo's events only). */
 function hooksFor(code: AtendeEventCode, account: AccountFacts, candidates: readonly WebhookRecord[]): WebhookRecord[] {
-  return selectHooks({ hookName: code, eventAccountId: account.id, ancestorIds: account.tree, hooks: candidates }).filter(
-    (hook) => String(hook.doc['hook']).toLowerCase() === code,
-  );
+  return selectHooks({ hookName: code, eventAccountId: account.id, ancestorIds: account.tree, hooks: candidates, allHooks: false });
 }
 
-function parsed(bodies: ReadonlyArray<{ body: Parameters<typeof toCallEvent>[0] }>): CallEvent[] {
-  return bodies.map(({ body }) => toCallEvent(body)).filter((event): event is CallEvent => !('error' in event));
+function parsed(events: readonly StoredCallEvent[]): CallEvent[] {
+  return events.map(({ body }) => toCallEvent(body)).filter((event): event is CallEvent => !('error' in event));
+}
+
+/** Events that can start a call, end it or carry a recording; the others only matter to the final fold. */
+function changesOutcome(event: CallEvent): boolean {
+  return event.name === 'CHANNEL_CREATE' || event.name === 'CHANNEL_DESTROY' || event.name === 'RECORD_STOP';
 }
 
 export class CallSummaries {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
-  private lastSweep = 0;
+  private readonly loop: PollLoop;
 
   constructor(
     private readonly store: Store,
@@ -57,7 +59,9 @@ export class CallSummaries {
     private readonly outbox: Outbox,
     private readonly options: CallSummaryOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.loop = new PollLoop(async () => (await this.checkDue()) === checkBatch, options.pollIntervalMs, log, 'call summary check');
+  }
 
   /** Records the event if the account (or an ancestor) has call.* hooks; returns deliveries stored. */
   async track(
@@ -77,7 +81,7 @@ export class CallSummaries {
       { key, body: event.raw, receivedAt },
       new Date(receivedAt.getTime() + this.options.stateTtlMs),
     );
-    if (!fresh) return 0;
+    if (!fresh || !changesOutcome(event)) return 0;
     const state = foldCall(parsed(await this.store.listCallEvents(account.id, callKey)));
     let stored = 0;
     if (event.name === 'CHANNEL_CREATE' && event.callDirection === 'inbound' && state.aLeg?.callId === event.callId) {
@@ -98,82 +102,51 @@ export class CallSummaries {
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => {
-        this.running = undefined;
-        this.schedule(this.options.pollIntervalMs);
-      });
-    }, delayMs);
-    this.timer.unref();
-  }
-
-  private async tick(): Promise<void> {
-    try {
-      await this.checkDue();
-      if (Date.now() - this.lastSweep > 300_000) {
-        this.lastSweep = Date.now();
-        let removed = 0;
-        for (let n = -1; n !== 0; removed += n) n = await this.store.deleteExpiredCalls(new Date(), 500);
-        if (removed > 0) this.log.info({ calls: removed }, 'expired call state removed');
-      }
-    } catch (error) {
-      this.log.error({ err: error }, 'call summary check failed; will try again');
-    }
-  }
-
-  /** Claims calls whose completion check is due and sends the summaries of those that are over. */
+  /** Claims calls whose completion check is due, sends the summaries of those that are over; returns how many it claimed. */
   async checkDue(): Promise<number> {
     const now = new Date();
-    const claimed = await this.store.claimDueCalls(this.options.owner, now, new Date(now.getTime() + this.options.leaseMs), 100);
-    let stored = 0;
+    const claimed = await this.store.claimDueCalls(this.options.owner, now, new Date(now.getTime() + this.options.leaseMs), checkBatch);
     for (const call of claimed) {
       try {
-        stored += await this.finish(call, now);
+        await this.finish(call, now);
       } catch (error) {
         // Its lease runs out and the check is claimed again.
         this.log.error({ err: error, account_id: call.accountId, call_key: call.callKey }, 'could not summarise a call');
       }
     }
-    return stored;
+    return claimed.length;
   }
 
-  private async finish(call: CallRecord, claimedAt: Date): Promise<number> {
+  private async finish(call: CallRecord, claimedAt: Date): Promise<void> {
     const { accountId, callKey } = call;
     const owner = this.options.owner;
     const before = foldCall(parsed(await this.store.listCallEvents(accountId, callKey)));
     if (!before.complete) {
       await this.store.releaseCall(accountId, callKey, owner, false, claimedAt);
-      return 0;
+      return;
     }
     const finished = await this.store.markCallFinished(accountId, callKey, owner, new Date());
-    if (finished === null) return 0;
+    if (finished === null) return;
     // Read again after marking it finished: a recording appended after this read is announced
     // by whoever appended it (it will see finishedAt).
     const state = foldCall(parsed(await this.store.listCallEvents(accountId, callKey)));
     const account = await this.accounts.lookup(accountId);
-    let stored = 0;
     if (account !== null) {
       const candidates = await this.store.listEnabledWebhooks([accountId, ...account.tree]);
       const at = finished.finishedAt ?? new Date();
-      stored += await this.emit('call.finished', account, candidates, callKey, state, at);
+      await this.emit('call.finished', account, candidates, callKey, state, at);
       for (const recording of state.recordings) {
-        stored += await this.emit('call.audio_available', account, candidates, callKey, state, at, recording);
+        await this.emit('call.audio_available', account, candidates, callKey, state, at, recording);
       }
     }
     await this.store.releaseCall(accountId, callKey, owner, true, claimedAt);
-    return stored;
   }
 
   private async emit(

@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { DeliveryRecord, Store } from '../storage/store.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { DeliveryJob, OutcomeWriter } from './job.js';
+import { PollLoop } from './poll-loop.js';
 
 export interface SchedulerOptions {
   owner: string;
@@ -39,9 +40,7 @@ async function chunked(remove: () => Promise<number>): Promise<number> {
 }
 
 export class RetryScheduler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: PollLoop;
   private lastSweep = 0;
 
   constructor(
@@ -50,30 +49,16 @@ export class RetryScheduler {
     private readonly dispatcher: Dispatcher<DeliveryJob>,
     private readonly options: SchedulerOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.tick(), options.pollIntervalMs, log, 'delivery poll');
+  }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .then((full) => this.schedule(full ? 0 : this.options.pollIntervalMs))
-        .catch((error: unknown) => {
-          this.log.error({ err: error }, 'delivery poll failed');
-          this.schedule(this.options.pollIntervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
+    await this.loop.stop();
   }
 
   /** One poll. Resolves true when it claimed a full batch (so the next poll should come at once). */
@@ -120,6 +105,7 @@ export class RetryScheduler {
     const attempts = await chunked(() => this.store.deleteAttemptsBefore(old, sweepChunk));
     const failed = await chunked(() => this.store.deleteFinishedDeliveriesBefore(old, ['failed'], sweepChunk));
     const finished = await chunked(() => this.store.deleteFinishedDeliveriesBefore(recent, ['delivered', 'cancelled'], sweepChunk));
-    if (attempts + failed + finished > 0) this.log.info({ attempts, deliveries: failed + finished }, 'retention sweep');
+    const calls = await chunked(() => this.store.deleteExpiredCalls(new Date(now), sweepChunk));
+    if (attempts + failed + finished + calls > 0) this.log.info({ attempts, deliveries: failed + finished, calls }, 'retention sweep');
   }
 }

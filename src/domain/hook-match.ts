@@ -24,14 +24,16 @@ export interface SelectHooksArgs<H extends HookCandidate> {
    * applied too. Leave it out only when checking modifiers separately with `passesModifiers`.
    */
   payload?: JsonObject;
+  /** Whether `all` hooks take the event (Kazoo's own events: yes, the default). */
+  allHooks?: boolean;
 }
 
-function firesFor(doc: JsonObject, hookName: string): boolean {
+function firesFor(doc: JsonObject, hookName: string, allHooks: boolean): boolean {
   const hook = doc['hook'];
   if (typeof hook !== 'string') return false;
   // Kazoo lower-cases the stored `hook` before comparing.
   const name = hook.toLowerCase();
-  return name === hookName || name === 'all';
+  return name === hookName || (allHooks && name === 'all');
 }
 
 /**
@@ -39,14 +41,14 @@ function firesFor(doc: JsonObject, hookName: string): boolean {
  * tree order (Kazoo's order too; it fires them one by one, callhook queues them in that order).
  */
 export function selectHooks<H extends HookCandidate>(args: SelectHooksArgs<H>): H[] {
-  const { internalLeg = false, hookName, eventAccountId, hooks, payload } = args;
+  const { internalLeg = false, hookName, eventAccountId, hooks, payload, allHooks = true } = args;
   const ancestors = args.ancestorIds.filter((id) => id !== eventAccountId);
   const selected: H[] = [];
   const consider = (accountId: string, inherited: boolean): void => {
     for (const hook of hooks) {
       if (hook.accountId !== accountId) continue;
       if (inherited && !includeSubaccounts(hook.doc)) continue;
-      if (hook.doc['enabled'] === false || !firesFor(hook.doc, hookName)) continue;
+      if (hook.doc['enabled'] === false || !firesFor(hook.doc, hookName, allHooks)) continue;
       if (internalLeg && hook.doc['include_internal_legs'] === false) continue;
       if (payload !== undefined && !passesModifiers(hook.doc, payload)) continue;
       selected.push(hook);

@@ -1,0 +1,44 @@
+/**
+ * A background poll: runs `tick` after `intervalMs`, or at once again when the tick says there is
+ * more to do; a failed tick is logged and retried after the interval. `stop` waits for a running
+ * tick to end. The timer does not keep the process alive.
+ */
+import type { Logger } from 'pino';
+
+export class PollLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  /** @param tick resolves true when it should run again at once (it did a full batch). */
+  constructor(
+    private readonly tick: () => Promise<boolean>,
+    private readonly intervalMs: number,
+    private readonly log: Logger,
+    private readonly what: string,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.tick()
+        .then((again) => this.schedule(again ? 0 : this.intervalMs))
+        .catch((error: unknown) => {
+          this.log.error({ err: error }, `${this.what} failed`);
+          this.schedule(this.intervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+}

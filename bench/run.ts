@@ -140,7 +140,8 @@ async function main(): Promise<void> {
     const pid = app.process.pid ?? 0;
     const peak = peakRssMb(pid);
     const gauges = await (await fetch(`${app.baseUrl}/metrics`)).text();
-    const gauge = (name: string): number => Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(gauges)?.[1] ?? Number.NaN) / 1048576;
+    const gauge = (name: string): number =>
+      Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(gauges)?.[1] ?? Number.NaN) / 1048576;
 
     const rows: Array<[string, string]> = [
       ['plain HTTP requests/s to the receiver (same run)', fmt(plain, 0)],
@@ -150,13 +151,31 @@ async function main(): Promise<void> {
       [`event-to-delivery latency at ${rate} events/s for ${latencySeconds}s, p50 / p99 ms`, `${fmt(steady.p50)} / ${fmt(steady.p99)}`],
       [`deliveries/s, ${fanoutHooks} hooks per event (${fanoutEvents} events)`, fmt(fanoutRate, 0)],
       ['callhook peak RSS, MB', fmt(peak, 0)],
-      ['  at the end: RSS / V8 heap used / heap total / external, MB', [gauge('callhook_process_resident_memory_bytes'), gauge('callhook_nodejs_heap_size_used_bytes'), gauge('callhook_nodejs_heap_size_total_bytes'), gauge('callhook_nodejs_external_memory_bytes')].map((v) => fmt(v, 0)).join(' / ')],
+      [
+        '  at the end: RSS / V8 heap used / heap total / external, MB',
+        [
+          gauge('callhook_process_resident_memory_bytes'),
+          gauge('callhook_nodejs_heap_size_used_bytes'),
+          gauge('callhook_nodejs_heap_size_total_bytes'),
+          gauge('callhook_nodejs_external_memory_bytes'),
+        ]
+          .map((v) => fmt(v, 0))
+          .join(' / '),
+      ],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
     console.log('callhook benchmark (SQLite store, RabbitMQ on 127.0.0.1, loopback receiver)');
     for (const [label, value] of rows) console.log(`${label.padEnd(width)}  ${value}`);
     console.log(
-      JSON.stringify({ plain_rps: plain, deliveries_per_s: throughput, share: throughput / plain, p50_ms: steady.p50, p99_ms: steady.p99, fanout_per_s: fanoutRate, peak_rss_mb: peak }),
+      JSON.stringify({
+        plain_rps: plain,
+        deliveries_per_s: throughput,
+        share: throughput / plain,
+        p50_ms: steady.p50,
+        p99_ms: steady.p99,
+        fanout_per_s: fanoutRate,
+        peak_rss_mb: peak,
+      }),
     );
   } finally {
     await channel.deleteQueue(queue).catch(() => undefined);

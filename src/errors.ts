@@ -121,7 +121,10 @@ export class UnavailableError extends AppError {
   readonly status = 503;
   readonly code = 'datastore_fault';
   readonly details = { message: 'datastore fatal error' };
-  constructor(readonly reason = 'datastore fatal error', options?: { cause?: unknown }) {
+  constructor(
+    readonly reason = 'datastore fatal error',
+    options?: { cause?: unknown },
+  ) {
     super(reason, options);
   }
 }

@@ -40,7 +40,10 @@ describe('README walk-through', () => {
     assert.match(hookId ?? '', /^[0-9a-f]{32}$/);
     // list, get, post, patch, delete: five envelopes, all successes.
     const envelopes = outputs.slice(0, -1).map((line) => JSON.parse(line) as { status: string; data: Record<string, unknown> });
-    assert.deepEqual(envelopes.map((e) => e.status), ['success', 'success', 'success', 'success', 'success']);
+    assert.deepEqual(
+      envelopes.map((e) => e.status),
+      ['success', 'success', 'success', 'success', 'success'],
+    );
     assert.equal(envelopes[2]?.data['uri'], 'https://crm.example.com/calls/new_calls');
     assert.deepEqual(envelopes[3]?.data['custom_data'], { crm_queue: 'sales' });
     assert.equal(await app.app.store.getWebhook(accountId ?? '', hookId ?? ''), null);

@@ -37,12 +37,41 @@ export const objectTypes = [
 
 /** Kazoo 4.3's notification names (teletype), accepted for `notifications` hooks. */
 export const notificationTypes = [
-  'account_zone_change', 'bill_reminder', 'cnam_request', 'customer_update', 'denied_emergency_bridge',
-  'deregister', 'first_occurrence', 'inbound_fax', 'inbound_fax_error', 'low_balance', 'missed_call',
-  'new_account', 'new_user', 'outbound_fax', 'outbound_fax_error', 'outbound_smtp_fax_error',
-  'password_recovery', 'port_cancel', 'port_comment', 'port_pending', 'port_rejected', 'port_request',
-  'port_scheduled', 'port_unconfirmed', 'ported', 'register', 'service_added', 'system_alert', 'topup',
-  'transaction', 'voicemail_full', 'voicemail_new', 'voicemail_saved', 'webhook', 'webhook_disabled',
+  'account_zone_change',
+  'bill_reminder',
+  'cnam_request',
+  'customer_update',
+  'denied_emergency_bridge',
+  'deregister',
+  'first_occurrence',
+  'inbound_fax',
+  'inbound_fax_error',
+  'low_balance',
+  'missed_call',
+  'new_account',
+  'new_user',
+  'outbound_fax',
+  'outbound_fax_error',
+  'outbound_smtp_fax_error',
+  'password_recovery',
+  'port_cancel',
+  'port_comment',
+  'port_pending',
+  'port_rejected',
+  'port_request',
+  'port_scheduled',
+  'port_unconfirmed',
+  'ported',
+  'register',
+  'service_added',
+  'system_alert',
+  'topup',
+  'transaction',
+  'voicemail_full',
+  'voicemail_new',
+  'voicemail_saved',
+  'webhook',
+  'webhook_disabled',
   'cf_notification',
 ] as const;
 
@@ -50,7 +79,8 @@ export const hookTypes: readonly HookType[] = [
   {
     id: 'call.audio_available',
     name: 'Call Audio Available',
-    description: "Atende Simples style: fires once per recording of a call, when it has stopped and the call is over, with the call's summary and audio_url",
+    description:
+      "Atende Simples style: fires once per recording of a call, when it has stopped and the call is over, with the call's summary and audio_url",
     available: true,
   },
   {
@@ -93,7 +123,7 @@ export const hookTypes: readonly HookType[] = [
   {
     id: 'notifications',
     name: 'Notifications Webhook',
-    description: "Fires when a notification event is triggered (callhook raises webhook_disabled when it turns a failing hook off)",
+    description: 'Fires when a notification event is triggered (callhook raises webhook_disabled when it turns a failing hook off)',
     available: true,
     modifiers: {
       type: { type: 'object', description: 'The notification that fires the hook', items: [...notificationTypes, 'all'] },

@@ -41,7 +41,8 @@ export function writeSuccess(
   options: { status?: number; revision?: string; page?: PageFields } = {},
 ): void {
   const revision =
-    options.revision ?? (Array.isArray(data) && data.length === 0 ? undefined : createHash('md5').update(JSON.stringify(data)).digest('hex'));
+    options.revision ??
+    (Array.isArray(data) && data.length === 0 ? undefined : createHash('md5').update(JSON.stringify(data)).digest('hex'));
   const body: Record<string, unknown> = {
     auth_token: ctx.state.authToken,
     status: 'success',

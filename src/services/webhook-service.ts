@@ -68,7 +68,10 @@ export class WebhookService {
         message: `the account already has ${count} webhooks, the most allowed is ${this.options.maxHooksPerAccount}`,
       });
     }
-    return this.store.createWebhook(accountId, { id, doc: secret === undefined ? doc : { ...doc, pvt_secrets: rotate({}, secret, Date.now()) } });
+    return this.store.createWebhook(accountId, {
+      id,
+      doc: secret === undefined ? doc : { ...doc, pvt_secrets: rotate({}, secret, Date.now()) },
+    });
   }
 
   async get(accountId: string, hookId: string): Promise<WebhookRecord> {

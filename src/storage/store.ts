@@ -93,11 +93,7 @@ export interface AccountStore {
   /** Ids of every account below `accountId` (not itself), any depth. */
   listDescendantIds(accountId: string): Promise<string[]>;
   /** Replaces doc (and apiKey when given) if the stored revision matches; revision + 1. */
-  updateAccount(
-    accountId: string,
-    expectedRevision: number,
-    change: { doc: JsonObject; apiKey?: string },
-  ): Promise<AccountRecord>;
+  updateAccount(accountId: string, expectedRevision: number, change: { doc: JsonObject; apiKey?: string }): Promise<AccountRecord>;
   /** Deletes the account, all its descendants, and their webhooks (with health), attempts, deliveries and calls. Returns deleted account ids. */
   deleteAccountTree(accountId: string): Promise<string[]>;
 }
@@ -112,12 +108,7 @@ export interface WebhookStore {
   /** Enabled hooks (`doc.enabled !== false`) of any of these accounts, for event matching. */
   listEnabledWebhooks(accountIds: readonly string[]): Promise<WebhookRecord[]>;
   /** Replaces doc and disabledReason if the stored revision matches (else ConflictError; NotFoundError if gone). */
-  replaceWebhook(
-    accountId: string,
-    hookId: string,
-    expectedRevision: number,
-    change: WebhookChange,
-  ): Promise<WebhookRecord>;
+  replaceWebhook(accountId: string, hookId: string, expectedRevision: number, change: WebhookChange): Promise<WebhookRecord>;
   /** Deletes the hook, its health and its unfinished deliveries. Returns the deleted record, or null when there was none. */
   deleteWebhook(accountId: string, hookId: string): Promise<WebhookRecord | null>;
   /**

@@ -30,7 +30,10 @@ function coerce(value: unknown, type: unknown): { ok: true; value: unknown } | {
 
 /** Sets the value at a JSON pointer inside `root`; false when the pointer does not resolve. */
 function setAtPointer(root: unknown, pointer: string, value: unknown): boolean {
-  const parts = pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = pointer
+    .slice(1)
+    .split('/')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   const last = parts.pop();
   if (last === undefined || pointer === '') return false;
   let node: unknown = root;

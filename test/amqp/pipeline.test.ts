@@ -3,7 +3,16 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { buildKazooPayload } from '../../src/domain/payloads/kazoo.js';
 import { toCallEvent, type ChannelEvent } from '../../src/domain/call-event.js';
-import { AMQP_URL, closeBrokerConnections, deleteQueues, publishKazooEvents, publishRaw, readQueue, uniqueName, until } from '../support/amqp.js';
+import {
+  AMQP_URL,
+  closeBrokerConnections,
+  deleteQueues,
+  publishKazooEvents,
+  publishRaw,
+  readQueue,
+  uniqueName,
+  until,
+} from '../support/amqp.js';
 import { buildKazooMessage } from '../support/factories.js';
 import { Receiver } from '../support/receiver.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -68,10 +77,22 @@ describe('Kazoo events from RabbitMQ to webhooks', () => {
     const parked = await readQueue(AMQP_URL, deadLetterQueue, 2, 10_000);
     assert.equal(parked.length, 2);
     const reasons = parked.map((m) => String(m.headers['x-callhook-reason']));
-    assert.ok(reasons.some((r) => r.startsWith('not JSON')), reasons.join(' | '));
-    assert.ok(reasons.some((r) => r.includes('Call-ID')), reasons.join(' | '));
-    assert.deepEqual(parked.map((m) => m.headers['x-callhook-routing-key']).sort(), ['call.CHANNEL_CREATE.garbage', 'call.CHANNEL_CREATE.nocallid']);
-    assert.equal(parked.find((m) => m.headers['x-callhook-routing-key'] === 'call.CHANNEL_CREATE.garbage')?.body.toString(), 'this is not json');
+    assert.ok(
+      reasons.some((r) => r.startsWith('not JSON')),
+      reasons.join(' | '),
+    );
+    assert.ok(
+      reasons.some((r) => r.includes('Call-ID')),
+      reasons.join(' | '),
+    );
+    assert.deepEqual(parked.map((m) => m.headers['x-callhook-routing-key']).sort(), [
+      'call.CHANNEL_CREATE.garbage',
+      'call.CHANNEL_CREATE.nocallid',
+    ]);
+    assert.equal(
+      parked.find((m) => m.headers['x-callhook-routing-key'] === 'call.CHANNEL_CREATE.garbage')?.body.toString(),
+      'this is not json',
+    );
     const metrics = await (await fetch(`${s.app.baseUrl}/metrics`)).text();
     assert.match(metrics, /callhook_messages_dead_lettered_total\{reason="not_json"\} 1/);
     assert.match(metrics, /callhook_messages_dead_lettered_total\{reason="invalid_event"\} 1/);

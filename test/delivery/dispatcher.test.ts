@@ -32,7 +32,11 @@ describe('dispatcher', () => {
     for (let n = 0; n < 5; n += 1) dispatcher.offer({ dest: 'fast', n });
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(started.filter((j) => j.dest === 'slow').length, 2, 'only two to the slow destination at once');
-    assert.deepEqual(done.filter((j) => j.dest === 'fast').map((j) => j.n), [0, 1, 2, 3, 4], 'fast ones all done, in order');
+    assert.deepEqual(
+      done.filter((j) => j.dest === 'fast').map((j) => j.n),
+      [0, 1, 2, 3, 4],
+      'fast ones all done, in order',
+    );
     slow.resolve();
     const dropped = await dispatcher.stop();
     assert.equal(dropped.length, 3, 'queued slow jobs are handed back on stop');
@@ -74,6 +78,9 @@ describe('dispatcher', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     await dispatcher.stop();
     assert.equal(peak, 3);
-    assert.deepEqual(errors.sort((a, b) => a - b), [0, 4, 8]);
+    assert.deepEqual(
+      errors.sort((a, b) => a - b),
+      [0, 4, 8],
+    );
   });
 });

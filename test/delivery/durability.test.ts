@@ -57,11 +57,7 @@ describe('durability: kill -9 and restart', () => {
     try {
       const deadline = Date.now() + 20_000;
       const delivered = (): Set<string> =>
-        new Set(
-          receiver.requests
-            .filter((r) => r.path === '/durable')
-            .map((r) => new URLSearchParams(r.body).get('call_id') ?? ''),
-        );
+        new Set(receiver.requests.filter((r) => r.path === '/durable').map((r) => new URLSearchParams(r.body).get('call_id') ?? ''));
       while (callIds.some((id) => !delivered().has(id)) && Date.now() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -98,7 +94,9 @@ describe('isolation: a hanging receiver', () => {
     }
     await fast.waitFor(30, 2500);
     assert.equal(slow.requests.length, 2, 'the hanging receiver holds only its own two connections');
-    const attempts = await s.client.request('GET', `/v2/accounts/${s.account.id}/webhooks/attempts?paginate=false`, { token: s.master.token });
+    const attempts = await s.client.request('GET', `/v2/accounts/${s.account.id}/webhooks/attempts?paginate=false`, {
+      token: s.master.token,
+    });
     const failures = (attempts.body.data as Array<{ result: string }>).filter((a) => a.result === 'failure');
     assert.equal(failures.length, 0, 'no slow attempt has timed out yet: the fast ones did not wait for them');
   });

@@ -28,7 +28,10 @@ describe('410 Gone and ping', () => {
     assert.equal(receiver.requests.filter((r) => r.path === path).length, 1, 'no retries after 410');
     const more = await s.post(buildKazooMessage('CHANNEL_CREATE', { accountId: own.id }));
     assert.equal(more.data.deliveries, 0, 'a disabled hook does not fire');
-    const reenabled = await s.client.request('PATCH', `/v2/accounts/${own.id}/webhooks`, { token: s.master.token, data: { 're-enable': true } });
+    const reenabled = await s.client.request('PATCH', `/v2/accounts/${own.id}/webhooks`, {
+      token: s.master.token,
+      data: { 're-enable': true },
+    });
     assert.equal(reenabled.status, 200);
     const back = dataOf<{ enabled: boolean; disable_reason?: string }>(
       await s.client.request('GET', `/v2/accounts/${own.id}/webhooks/${id}`, { token: s.master.token }),
@@ -45,7 +48,14 @@ describe('410 Gone and ping', () => {
     const path = `/ping-${newHexId().slice(0, 6)}`;
     const secret = formatSecret(randomBytes(32));
     receiver.respond((req) => (req.path === path ? { status: 204 } : { status: 200 }));
-    const id = await s.hook({ name: 'ping', uri: receiver.url(path), hook: 'channel_create', format: 'json', custom_data: { crm: 'acme' }, secret });
+    const id = await s.hook({
+      name: 'ping',
+      uri: receiver.url(path),
+      hook: 'channel_create',
+      format: 'json',
+      custom_data: { crm: 'acme' },
+      secret,
+    });
     const reply = await s.client.request('PUT', `/v2/accounts/${s.account.id}/webhooks/${id}/ping`, { token: s.master.token });
     assert.equal(reply.status, 200);
     const result = dataOf<{ result: string; status_code: number; duration_ms: number }>(reply);
@@ -65,7 +75,10 @@ describe('410 Gone and ping', () => {
     );
     assert.equal(failed.result, 'failure');
     assert.equal(failed.error, 'failed_connect: econnrefused');
-    assert.equal((await s.client.request('PUT', `/v2/accounts/${s.account.id}/webhooks/${newHexId()}/ping`, { token: s.master.token })).status, 404);
+    assert.equal(
+      (await s.client.request('PUT', `/v2/accounts/${s.account.id}/webhooks/${newHexId()}/ping`, { token: s.master.token })).status,
+      404,
+    );
     receiver.respond({ status: 200 });
   });
 });

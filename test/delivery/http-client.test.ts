@@ -26,7 +26,12 @@ describe('outbound HTTP client', () => {
 
   it('sends method, headers and body and reports the answer', async () => {
     receiver.respond({ status: 202, headers: { 'x-answer': 'yes' }, body: 'accepted' });
-    const outcome = await client.send({ method: 'PUT', url: receiver.url('/in?a=1'), headers: { 'content-type': 'application/json' }, body: '{"x":1}' });
+    const outcome = await client.send({
+      method: 'PUT',
+      url: receiver.url('/in?a=1'),
+      headers: { 'content-type': 'application/json' },
+      body: '{"x":1}',
+    });
     assert.equal(outcome.kind, 'response');
     if (outcome.kind !== 'response') return;
     assert.equal(outcome.status, 202);

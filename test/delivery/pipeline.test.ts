@@ -72,10 +72,16 @@ describe('event pipeline through POST /v2/events', () => {
     const normal = await s.post(buildKazooMessage('CHANNEL_DESTROY', { accountId: child.id }));
     assert.equal(normal.data.deliveries, 2);
     const loop = await s.post(
-      buildKazooMessage('CHANNEL_DESTROY', { accountId: child.id, headers: { 'Channel-Name': 'loopback/callflow-a', 'Channel-Is-Loopback': true } }),
+      buildKazooMessage('CHANNEL_DESTROY', {
+        accountId: child.id,
+        headers: { 'Channel-Name': 'loopback/callflow-a', 'Channel-Is-Loopback': true },
+      }),
     );
     assert.equal(loop.data.deliveries, 1, 'only the parent hook takes loopback legs');
-    const paths = (await receiver.waitFor(before + 3)).slice(before).map((r) => r.path).sort();
+    const paths = (await receiver.waitFor(before + 3))
+      .slice(before)
+      .map((r) => r.path)
+      .sort();
     assert.deepEqual(paths, ['/child', '/parent-sub', '/parent-sub']);
   });
 
@@ -130,8 +136,14 @@ describe('event pipeline through POST /v2/events', () => {
       const items = dataOf<Array<Record<string, unknown>>>(reply);
       return items.length >= 3 ? items : undefined;
     });
-    assert.deepEqual(attempts.map((a) => a['result']), ['success', 'failure', 'failure']);
-    assert.deepEqual(attempts.map((a) => a['try']), [3, 2, 1]);
+    assert.deepEqual(
+      attempts.map((a) => a['result']),
+      ['success', 'failure', 'failure'],
+    );
+    assert.deepEqual(
+      attempts.map((a) => a['try']),
+      [3, 2, 1],
+    );
     const failure = attempts[2] ?? {};
     assert.equal(failure['reason'], 'bad response code');
     assert.equal(failure['resp_status_code'], '503');

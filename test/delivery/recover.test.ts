@@ -51,7 +51,10 @@ describe('per-hook retry schedules and recover', () => {
       return dataOf<unknown[]>(reply).length >= 2 ? true : undefined;
     });
     receiver.respond({ status: 200 });
-    const reply = await s.client.request('POST', `/v2/accounts/${own.id}/webhooks/${id}/recover`, { token: s.master.token, data: { since } });
+    const reply = await s.client.request('POST', `/v2/accounts/${own.id}/webhooks/${id}/recover`, {
+      token: s.master.token,
+      data: { since },
+    });
     assert.equal(reply.status, 200);
     assert.deepEqual(reply.body.data, { recovered: 2 });
     const resent = await until(() => {
@@ -59,9 +62,15 @@ describe('per-hook retry schedules and recover', () => {
       return got.length >= 4 ? got.slice(2).map((r) => r.headers['webhook-id']) : undefined;
     }, 8000);
     assert.deepEqual([...resent].sort(), [...failedIds].sort());
-    const again = await s.client.request('POST', `/v2/accounts/${own.id}/webhooks/${id}/recover`, { token: s.master.token, data: { since } });
+    const again = await s.client.request('POST', `/v2/accounts/${own.id}/webhooks/${id}/recover`, {
+      token: s.master.token,
+      data: { since },
+    });
     assert.deepEqual(again.body.data, { recovered: 0 }, 'delivered ones are not sent again');
-    const bad = await s.client.request('POST', `/v2/accounts/${own.id}/webhooks/${id}/recover`, { token: s.master.token, data: { since: 'yesterday' } });
+    const bad = await s.client.request('POST', `/v2/accounts/${own.id}/webhooks/${id}/recover`, {
+      token: s.master.token,
+      data: { since: 'yesterday' },
+    });
     assert.equal(bad.status, 400);
     const missing = await s.client.request('POST', `/v2/accounts/${own.id}/webhooks/${id}/recover`, { token: s.master.token, data: {} });
     assert.equal(missing.status, 400);

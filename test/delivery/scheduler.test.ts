@@ -27,7 +27,15 @@ function setup() {
     store,
     outcomes,
     dispatcher,
-    { owner: 'me', leaseMs: 60_000, pollIntervalMs: 1000, batchSize: 50, retentionMs: 24 * hour, finishedRetentionMs: hour, backoffMs: 5000 },
+    {
+      owner: 'me',
+      leaseMs: 60_000,
+      pollIntervalMs: 1000,
+      batchSize: 50,
+      retentionMs: 24 * hour,
+      finishedRetentionMs: hour,
+      backoffMs: 5000,
+    },
     pino({ level: 'silent' }),
   );
   return { store, jobs, scheduler };
@@ -48,7 +56,10 @@ describe('retry scheduler', () => {
 
     await scheduler.tick();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    assert.deepEqual(jobs.map((j) => j.delivery.id), [due.id]);
+    assert.deepEqual(
+      jobs.map((j) => j.delivery.id),
+      [due.id],
+    );
     assert.equal(jobs[0]?.hook.id, live.id);
     const postponed = await store.getDelivery(accountId, paused.id);
     assert.equal(postponed?.status, 'pending');
@@ -91,13 +102,29 @@ describe('retry scheduler', () => {
     const sweepLater = new RetryScheduler(
       store,
       new Batcher((entries: Parameters<typeof store.recordOutcomes>[0]) => store.recordOutcomes(entries)),
-      new Dispatcher<DeliveryJob>({ maxPerDestination: 1, maxQueuedPerDestination: 1, maxInFlight: 1 }, () => 'x', async () => undefined, () => undefined),
-      { owner: 'me', leaseMs: 60_000, pollIntervalMs: 1000, batchSize: 50, retentionMs: 24 * hour, finishedRetentionMs: -2 * hour + 1, backoffMs: 5000 },
+      new Dispatcher<DeliveryJob>(
+        { maxPerDestination: 1, maxQueuedPerDestination: 1, maxInFlight: 1 },
+        () => 'x',
+        async () => undefined,
+        () => undefined,
+      ),
+      {
+        owner: 'me',
+        leaseMs: 60_000,
+        pollIntervalMs: 1000,
+        batchSize: 50,
+        retentionMs: 24 * hour,
+        finishedRetentionMs: -2 * hour + 1,
+        backoffMs: 5000,
+      },
       pino({ level: 'silent' }),
     );
     await scheduler.tick();
     const page = await store.listAttempts(accountId, { from: new Date(0), to: new Date() });
-    assert.deepEqual(page.items.map((a) => a.id), [kept.id]);
+    assert.deepEqual(
+      page.items.map((a) => a.id),
+      [kept.id],
+    );
     assert.ok(await store.getDelivery(accountId, delivered.id), 'a delivered delivery is kept for the dedupe window');
     await sweepLater.tick();
     assert.equal(await store.getDelivery(accountId, delivered.id), null);

@@ -72,13 +72,19 @@ describe('signed deliveries', () => {
 
     const first = dataOf<{ secret: string }>(await s.client.request('PUT', `${hookPath(id)}/secret`, { token: s.master.token })).secret;
     const signed = await deliverOne(path);
-    assert.doesNotThrow(() => new Webhook(first).verify(signed.body, signed.headers, { jsonParse: false }), 'GET requests sign their query string');
+    assert.doesNotThrow(
+      () => new Webhook(first).verify(signed.body, signed.headers, { jsonParse: false }),
+      'GET requests sign their query string',
+    );
 
     const second = dataOf<{ secret: string }>(await s.client.request('PUT', `${hookPath(id)}/secret`, { token: s.master.token })).secret;
     assert.notEqual(first, second);
     const overlap = await deliverOne(path);
     assert.equal(overlap.headers['webhook-signature']?.split(' ').length, 2);
-    assert.doesNotThrow(() => new Webhook(first).verify(overlap.body, overlap.headers, { jsonParse: false }), 'the old secret still verifies');
+    assert.doesNotThrow(
+      () => new Webhook(first).verify(overlap.body, overlap.headers, { jsonParse: false }),
+      'the old secret still verifies',
+    );
     assert.doesNotThrow(() => new Webhook(second).verify(overlap.body, overlap.headers, { jsonParse: false }), 'the new one too');
     assert.throws(() => new Webhook(formatSecret(randomBytes(32))).verify(overlap.body, overlap.headers, { jsonParse: false }));
     assert.equal(overlap.headers['x-webhook-signature'], `sha256=${createHmac('sha256', second).update(overlap.body).digest('hex')}`);

@@ -7,7 +7,9 @@ const schedule = [60, 300, 900, 3600];
 
 describe('retry policy', () => {
   it('follows the schedule for as many retries as the hook allows', () => {
-    const delays = [1, 2, 3].map((attemptsMade) => nextRetryDelayMs({ attemptsMade, retries: 2, schedule, result: { status: 500 }, random: middle }));
+    const delays = [1, 2, 3].map((attemptsMade) =>
+      nextRetryDelayMs({ attemptsMade, retries: 2, schedule, result: { status: 500 }, random: middle }),
+    );
     assert.deepEqual(delays, [60_000, 300_000, null]);
     assert.equal(nextRetryDelayMs({ attemptsMade: 1, retries: 0, schedule, result: {}, random: middle }), null);
   });
@@ -40,6 +42,16 @@ describe('retry policy', () => {
   });
 
   it('counts any 2xx as success and nothing else', () => {
-    assert.deepEqual([200, 201, 204, 299, 300, 302, 404, 500, undefined].map(isSuccess), [true, true, true, true, false, false, false, false, false]);
+    assert.deepEqual([200, 201, 204, 299, 300, 302, 404, 500, undefined].map(isSuccess), [
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -51,25 +51,44 @@ describe('attempts log', () => {
     }
     const all = await client.request('GET', `/v2/accounts/${account.id}/webhooks/attempts?paginate=false`, { token: account.token });
     const items = dataOf<Attempt[]>(all);
-    assert.deepEqual(items.map((a) => a.n), [5, 4, 3, 2, 1, 0]);
+    assert.deepEqual(
+      items.map((a) => a.n),
+      [5, 4, 3, 2, 1, 0],
+    );
     assert.equal(items[0]?.timestamp, unixMsToGregorian(now - 60_000));
     const perHook = await client.request('GET', `/v2/accounts/${account.id}/webhooks/${hookB}/attempts`, { token: account.token });
-    assert.deepEqual(dataOf<Attempt[]>(perHook).map((a) => a.n), [5, 3, 1]);
+    assert.deepEqual(
+      dataOf<Attempt[]>(perHook).map((a) => a.n),
+      [5, 3, 1],
+    );
 
     const from = unixMsToGregorian(now - 4 * 60_000 - 1000);
     const to = unixMsToGregorian(now - 2 * 60_000);
     const windowed = await client.request('GET', `/v2/accounts/${account.id}/webhooks/attempts?created_from=${from}&created_to=${to}`, {
       token: account.token,
     });
-    assert.deepEqual(dataOf<Attempt[]>(windowed).map((a) => a.n), [4, 3, 2]);
+    assert.deepEqual(
+      dataOf<Attempt[]>(windowed).map((a) => a.n),
+      [4, 3, 2],
+    );
 
     const first = await client.request('GET', `/v2/accounts/${account.id}/webhooks/attempts?page_size=4`, { token: account.token });
-    assert.deepEqual(dataOf<Attempt[]>(first).map((a) => a.n), [5, 4, 3, 2]);
+    assert.deepEqual(
+      dataOf<Attempt[]>(first).map((a) => a.n),
+      [5, 4, 3, 2],
+    );
     const next = String(first.body['next_start_key']);
-    const second = await client.request('GET', `/v2/accounts/${account.id}/webhooks/attempts?page_size=4&start_key=${encodeURIComponent(next)}`, {
-      token: account.token,
-    });
-    assert.deepEqual(dataOf<Attempt[]>(second).map((a) => a.n), [1, 0]);
+    const second = await client.request(
+      'GET',
+      `/v2/accounts/${account.id}/webhooks/attempts?page_size=4&start_key=${encodeURIComponent(next)}`,
+      {
+        token: account.token,
+      },
+    );
+    assert.deepEqual(
+      dataOf<Attempt[]>(second).map((a) => a.n),
+      [1, 0],
+    );
     assert.equal(second.body['next_start_key'], undefined);
   });
 
@@ -80,9 +99,13 @@ describe('attempts log', () => {
     });
     assert.equal(inverted.status, 400);
     assert.match(JSON.stringify(inverted.body.data), /date_range/);
-    const wide = await client.request('GET', `/v2/accounts/${account.id}/webhooks/attempts?created_from=${to - 3_000_000}&created_to=${to}`, {
-      token: account.token,
-    });
+    const wide = await client.request(
+      'GET',
+      `/v2/accounts/${account.id}/webhooks/attempts?created_from=${to - 3_000_000}&created_to=${to}`,
+      {
+        token: account.token,
+      },
+    );
     assert.equal(wide.status, 400);
     assert.match(JSON.stringify(wide.body.data), /is more than 2682000 seconds/);
   });

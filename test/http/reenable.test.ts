@@ -40,7 +40,10 @@ describe('bulk re-enable (PATCH …/webhooks and …/descendants/webhooks)', () 
     const missing = await client.request('PATCH', `/v2/accounts/${parent.id}/webhooks`, { token: parent.token, data: {} });
     assert.equal(missing.status, 400);
     assert.deepEqual(missing.body.data, { 're-enable': { required: { message: 're-enable is required to patch collections' } } });
-    const wrong = await client.request('PATCH', `/v2/accounts/${parent.id}/webhooks`, { token: parent.token, data: { 're-enable': false } });
+    const wrong = await client.request('PATCH', `/v2/accounts/${parent.id}/webhooks`, {
+      token: parent.token,
+      data: { 're-enable': false },
+    });
     assert.equal(wrong.status, 400);
     assert.deepEqual(wrong.body.data, {
       're-enable': { enum: { message: 'value not found in enumerated list of values', target: [true] } },
@@ -76,7 +79,10 @@ describe('bulk re-enable (PATCH …/webhooks and …/descendants/webhooks)', () 
 
   it('PATCH {"enabled": true} on one hook clears its disable reason', async () => {
     const auto = await hook(parent.id, parent.token, 'auto-off');
-    const reply = await client.request('PATCH', `/v2/accounts/${parent.id}/webhooks/${auto}`, { token: parent.token, data: { enabled: true } });
+    const reply = await client.request('PATCH', `/v2/accounts/${parent.id}/webhooks/${auto}`, {
+      token: parent.token,
+      data: { enabled: true },
+    });
     assert.equal(reply.status, 200);
     assert.equal(dataOf<{ enabled: boolean; disable_reason?: string }>(reply).disable_reason, undefined);
     const stored = await app.app.store.getWebhook(parent.id, auto);

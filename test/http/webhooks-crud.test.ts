@@ -83,7 +83,11 @@ describe('webhooks CRUD', () => {
   });
 
   it('answers invalid JSON with the json/invalid shape', async () => {
-    const reply = await client.request('PUT', path, { token: account.token, raw: '{"data": {"name": ', headers: { 'Content-Type': 'application/json' } });
+    const reply = await client.request('PUT', path, {
+      token: account.token,
+      raw: '{"data": {"name": ',
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(reply.status, 400);
     assert.equal(reply.body['message'], 'validation error');
     const detail = (reply.body.data as { json: { invalid: { message: string; target: string } } }).json.invalid;
@@ -120,10 +124,7 @@ describe('webhooks CRUD', () => {
     const id = dataOf<{ id: string }>(created).id;
     const patched = await client.request('PATCH', `${path}/${id}`, { token: account.token, data: { name: 'Renamed' } });
     assert.equal(patched.status, 200);
-    assert.deepEqual(
-      { ...dataOf<Record<string, unknown>>(patched) },
-      { ...dataOf<Record<string, unknown>>(created), name: 'Renamed' },
-    );
+    assert.deepEqual({ ...dataOf<Record<string, unknown>>(patched) }, { ...dataOf<Record<string, unknown>>(created), name: 'Renamed' });
     assert.match(String(patched.body['revision']), /^2-/);
     const replaced = await client.request('POST', `${path}/${id}`, {
       token: account.token,
@@ -172,7 +173,13 @@ describe('webhooks CRUD', () => {
     try {
       const c = new Client(strict.baseUrl);
       const master = await c.login(masterApiKey);
-      for (const uri of ['https://localhost:345/webhook', 'http://127.0.0.1/x', 'http://[::1]/x', 'http://10.1.2.3/x', 'ftp://example.com/x']) {
+      for (const uri of [
+        'https://localhost:345/webhook',
+        'http://127.0.0.1/x',
+        'http://[::1]/x',
+        'http://10.1.2.3/x',
+        'ftp://example.com/x',
+      ]) {
         const reply = await c.request('PUT', `/v2/accounts/${master.accountId}/webhooks`, {
           token: master.token,
           data: { ...base, uri },
@@ -225,7 +232,10 @@ describe('webhooks CRUD', () => {
     const id = dataOf<{ id: string }>(created).id;
     const replies = await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
-        client.request('PATCH', `${path}/${id}`, { token: account.token, data: { name: `writer ${i}`, custom_data: { writer: String(i) } } }),
+        client.request('PATCH', `${path}/${id}`, {
+          token: account.token,
+          data: { name: `writer ${i}`, custom_data: { writer: String(i) } },
+        }),
       ),
     );
     const won = replies.filter((r) => r.status === 200);
@@ -234,7 +244,9 @@ describe('webhooks CRUD', () => {
       if (reply.status === 409) assert.equal(reply.body['message'], 'datastore_conflict');
     }
     assert.ok(won.length >= 1);
-    const final = dataOf<{ name: string; custom_data: { writer: string } }>(await client.request('GET', `${path}/${id}`, { token: account.token }));
+    const final = dataOf<{ name: string; custom_data: { writer: string } }>(
+      await client.request('GET', `${path}/${id}`, { token: account.token }),
+    );
     assert.equal(final.name, `writer ${final.custom_data.writer}`, 'fields of one writer, never a mix');
     const stored = await app.app.store.getWebhook(account.id, id);
     assert.equal(stored?.revision, 1 + won.length);

@@ -81,18 +81,36 @@ describe('webhooks listing', () => {
     }
     assert.deepEqual(seen, [...ids].sort().reverse());
     const ascending = await client.request('GET', `${path}?paginate=false&ascending=true`, { token: account.token });
-    assert.deepEqual(dataOf<Summary[]>(ascending).map((i) => i.id), [...ids].sort());
+    assert.deepEqual(
+      dataOf<Summary[]>(ascending).map((i) => i.id),
+      [...ids].sort(),
+    );
   });
 
   it('filters with filter_{key}, dotted keys and filter_not_', async () => {
     const byName = await client.request('GET', `${path}?filter_name=${encodeURIComponent('hook 4')}`, { token: account.token });
-    assert.deepEqual(dataOf<Summary[]>(byName).map((i) => i.id), [ids[4]]);
+    assert.deepEqual(
+      dataOf<Summary[]>(byName).map((i) => i.id),
+      [ids[4]],
+    );
     const none = await client.request('GET', `${path}?filter_name=no-such-webhook`, { token: account.token });
     assert.deepEqual(none.body.data, []);
     const red = await client.request('GET', `${path}?filter_custom_data.team=red&paginate=false`, { token: account.token });
-    assert.deepEqual(dataOf<Summary[]>(red).map((i) => i.id).sort(), ids.slice(0, 3).sort());
-    const redCreate = await client.request('GET', `${path}?filter_custom_data.team=red&filter_hook=channel_create`, { token: account.token });
-    assert.deepEqual(dataOf<Summary[]>(redCreate).map((i) => i.id).sort(), [ids[0], ids[2]].sort());
+    assert.deepEqual(
+      dataOf<Summary[]>(red)
+        .map((i) => i.id)
+        .sort(),
+      ids.slice(0, 3).sort(),
+    );
+    const redCreate = await client.request('GET', `${path}?filter_custom_data.team=red&filter_hook=channel_create`, {
+      token: account.token,
+    });
+    assert.deepEqual(
+      dataOf<Summary[]>(redCreate)
+        .map((i) => i.id)
+        .sort(),
+      [ids[0], ids[2]].sort(),
+    );
     const notRed = await client.request('GET', `${path}?filter_not_custom_data.team=red&paginate=false`, { token: account.token });
     assert.equal(dataOf<Summary[]>(notRed).length, 4);
   });

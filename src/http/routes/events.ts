@@ -39,7 +39,9 @@ export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
       for (const [path, byKeyword] of Object.entries(result.details)) details[path === '' ? String(index) : `${index}.${path}`] = byKeyword;
     });
     if (Object.keys(details).length > 0 || raw.length === 0) {
-      throw new ValidationError(raw.length === 0 ? { data: { minItems: { message: 'The list needs at least 1 items', target: 1 } } } : details);
+      throw new ValidationError(
+        raw.length === 0 ? { data: { minItems: { message: 'The list needs at least 1 items', target: 1 } } } : details,
+      );
     }
     const events = parsed.filter((result) => result.ok);
     await authorizeEvents(ctx, deps, new Set(events.map((e) => e.event.accountId)));

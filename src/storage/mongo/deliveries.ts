@@ -17,7 +17,13 @@ function assertStorable(d: NewDelivery): void {
 }
 
 /** Applies an outcome and releases the lease, only while `owner` holds it; true when it did. */
-export async function finishLeased(c: Collections, accountId: string, id: string, owner: string, outcome: DeliveryOutcome): Promise<boolean> {
+export async function finishLeased(
+  c: Collections,
+  accountId: string,
+  id: string,
+  owner: string,
+  outcome: DeliveryOutcome,
+): Promise<boolean> {
   const result = await c.deliveries.updateOne(
     { _id: id, accountId, leaseOwner: owner },
     {

@@ -12,7 +12,9 @@ export function outcomeRecorder(c: Collections): (entries: readonly AttemptOutco
   return async (entries) => {
     const attempts: AttemptDocument[] = [];
     for (const { accountId, attempt } of entries) {
-      if (attempt !== null) attempts.push({ _id: attempt.id, accountId, hookId: attempt.hookId, createdAt: attempt.createdAt, doc: attempt.doc });
+      if (attempt !== null) {
+        attempts.push({ _id: attempt.id, accountId, hookId: attempt.hookId, createdAt: attempt.createdAt, doc: attempt.doc });
+      }
     }
     if (attempts.length > 0) await c.attempts.insertMany(attempts, { ordered: false });
     const recorded: RecordedOutcome[] = [];

@@ -1,8 +1,13 @@
 /** Process entry: config → app → start; SIGTERM/SIGINT stop it within a deadline. */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { helpText } from './config/settings.js';
 
 async function main(): Promise<void> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(helpText());
+    return;
+  }
   let config;
   try {
     config = loadConfig(process.env);

@@ -1,0 +1,167 @@
+/* Generated from schemas/config.json by `npm run schema:types`; do not edit. */
+
+export interface ConfigSchema {
+  /**
+   * HTTP port
+   */
+  port: number;
+  /**
+   * address to listen on
+   */
+  host: string;
+  /**
+   * where the embedded SQLite database lives (`callhook.db`)
+   */
+  dataDir: string;
+  /**
+   * `normal`: commits survive a killed process; `full`: also power loss (an fsync per commit)
+   */
+  sqliteSynchronous: 'normal' | 'full';
+  /**
+   * use MongoDB instead of SQLite; database from the URL, else `callhook`
+   */
+  mongodbUrl?: string;
+  /**
+   * `fatal`, `error`, `warn`, `info`, `debug`, `trace` or `silent`
+   */
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * the master account's API key; set it to choose or rotate it
+   */
+  masterApiKey?: string;
+  /**
+   * the master account's name when it is created
+   */
+  masterAccountName: string;
+  /**
+   * HS256 key for auth tokens (≥ 32 chars); by default one is generated once and shared by all instances through the store
+   */
+  jwtSecret?: string;
+  /**
+   * auth token lifetime, seconds
+   */
+  tokenTtlSeconds: number;
+  /**
+   * comma-separated CIDRs hooks may target although private (e.g. `10.0.0.0/8,127.0.0.0/8`)
+   */
+  allowedNetworks: string[];
+  /**
+   * webhooks one account may have
+   */
+  maxHooksPerAccount: number;
+  /**
+   * default `page_size`
+   */
+  pageSize: number;
+  /**
+   * the `version` reported in envelopes
+   */
+  apiVersion: string;
+  /**
+   * largest request body
+   */
+  bodyLimitBytes: number;
+  /**
+   * e.g. `amqp://guest:guest@127.0.0.1:5672`; unset: no AMQP consumer (the rest works)
+   */
+  amqpUrl?: string;
+  /**
+   * durable queue bound to Kazoo's `callevt` exchange, shared by all instances
+   */
+  amqpQueue: string;
+  /**
+   * where malformed messages are parked
+   */
+  amqpDeadLetterQueue: string;
+  /**
+   * unacked messages per instance
+   */
+  amqpPrefetch: number;
+  /**
+   * the `cluster_id` added to payloads (32 hex)
+   */
+  clusterId?: string;
+  /**
+   * deadline of one attempt, connect included
+   */
+  deliveryTimeoutMs: number;
+  /**
+   * log successes in the attempts log too
+   */
+  logSuccessfulAttempts: boolean;
+  /**
+   * attempts and failed deliveries are kept this long
+   */
+  attemptRetentionDays: number;
+  /**
+   * delivered deliveries are kept this long (duplicate detection)
+   */
+  deliveredRetentionMinutes: number;
+  /**
+   * seconds between attempts; the last entry repeats
+   *
+   * @minItems 1
+   * @maxItems 10
+   */
+  retrySchedule: number[];
+  /**
+   * concurrent requests (and sockets) per receiver origin
+   */
+  maxConcurrencyPerDestination: number;
+  /**
+   * deliveries waiting in memory per origin; more wait in the store
+   */
+  maxQueuedPerDestination: number;
+  /**
+   * concurrent requests overall; intake pauses when twice this many are queued
+   */
+  maxInFlight: number;
+  /**
+   * response bytes kept in the attempts log
+   */
+  responseBodyLimitBytes: number;
+  /**
+   * how long a delivery stays claimed by one instance
+   */
+  leaseSeconds: number;
+  /**
+   * how often due retries and expired leases are looked for
+   */
+  pollIntervalMs: number;
+  /**
+   * longest graceful shutdown
+   */
+  shutdownTimeoutMs: number;
+  /**
+   * CCVs left out of `custom_channel_vars` (comma-separated)
+   */
+  reservedCcvKeys?: string[];
+  /**
+   * auto-disable rule: `no_success`, `kazoo` or `off` (see Auto-disable)
+   */
+  disableRule: 'no_success' | 'kazoo' | 'off';
+  /**
+   * the rule's window, seconds
+   */
+  disableAfterSeconds?: number;
+  /**
+   * failures within the window that disable a hook (1-100)
+   */
+  disableMinFailures: number;
+  /**
+   * time zone of `call.*` payload times for accounts without `timezone`
+   */
+  timeZone: string;
+  /**
+   * `audio_url` of `call.*` payloads, e.g. `https://rec.example.com/{account_id}/{call_id}/{file_name}`
+   */
+  recordingUrlTemplate?: string;
+  /**
+   * how long a call stays over before `call.finished` goes out
+   */
+  callSettleMs: number;
+  /**
+   * call state kept after a call's last event
+   */
+  callStateTtlHours: number;
+}

@@ -1,0 +1,44 @@
+/**
+ * Settings that are each valid but contradict each other. Each check names both settings and
+ * says what would go wrong, so start-up refuses the pair instead of running into it later.
+ */
+import type { ConfigSchema } from './config-schema.js';
+
+type Label = (key: keyof ConfigSchema) => string;
+
+interface Rule {
+  holds(config: ConfigSchema): boolean;
+  problem(config: ConfigSchema, label: Label): string;
+}
+
+const rules: readonly Rule[] = [
+  {
+    // The worker only sends while the lease outlives an attempt; a delivery that waited in its
+    // destination's queue needs room left too, hence twice the timeout.
+    holds: (c) => c.leaseSeconds * 1000 >= 2 * c.deliveryTimeoutMs + 1000,
+    problem: (c, label) =>
+      `${label('leaseSeconds')} (${c.leaseSeconds} s) must be at least twice ${label('deliveryTimeoutMs')} (${c.deliveryTimeoutMs} ms) ` +
+      'plus 1 s: a delivery whose lease cannot outlive its attempt is claimed, skipped and claimed again forever',
+  },
+  {
+    holds: (c) => c.maxConcurrencyPerDestination <= c.maxInFlight,
+    problem: (c, label) =>
+      `${label('maxConcurrencyPerDestination')} (${c.maxConcurrencyPerDestination}) cannot exceed ${label('maxInFlight')} ` +
+      `(${c.maxInFlight}): one destination could never use that many`,
+  },
+  {
+    holds: (c) => c.amqpQueue !== c.amqpDeadLetterQueue,
+    problem: (c, label) =>
+      `${label('amqpQueue')} and ${label('amqpDeadLetterQueue')} are both "${c.amqpQueue}": dead-lettered messages would be consumed again`,
+  },
+  {
+    holds: (c) => c.pollIntervalMs < c.leaseSeconds * 1000,
+    problem: (c, label) =>
+      `${label('pollIntervalMs')} (${c.pollIntervalMs} ms) must be shorter than ${label('leaseSeconds')} (${c.leaseSeconds} s): ` +
+      'leases would expire between two looks at the outbox',
+  },
+];
+
+export function crossFieldProblems(config: ConfigSchema, label: Label): string[] {
+  return rules.filter((rule) => !rule.holds(config)).map((rule) => rule.problem(config, label));
+}

@@ -31,7 +31,7 @@ export default tseslint.config(
           paths: [
             { name: 'mongodb', message: 'The MongoDB driver belongs in src/storage/mongo only.' },
             { name: 'better-sqlite3', message: 'better-sqlite3 belongs in src/storage/sqlite only.' },
-            { name: 'undici', message: 'Outbound HTTP goes through src/delivery/sender.ts only.' },
+            { name: 'undici', message: 'Outbound HTTP goes through src/delivery/send/http-client.ts only.' },
           ],
         },
       ],
@@ -46,7 +46,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['src/delivery/sender.ts', 'src/delivery/http-client.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/delivery/send/http-client.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

@@ -22,11 +22,13 @@ import { newId } from './ids.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { AccountService } from './services/account-service.js';
+import { AttemptService } from './services/attempt-service.js';
 import { AuthService } from './services/auth-service.js';
 import { WebhookService } from './services/webhook-service.js';
 import { openMongoStore } from './storage/mongo/index.js';
 import { openSqliteStore } from './storage/sqlite/index.js';
 import type { Store } from './storage/store.js';
+import { WebhookCodec } from './storage/webhook-codec.js';
 import { Validator } from './validation/validator.js';
 import { callhookVersion } from './version.js';
 
@@ -51,16 +53,19 @@ function amqpCheck(consumer: AmqpConsumer): HealthReport['checks'][string] {
   return detail === undefined ? { status } : { status, detail };
 }
 
-async function openStore(config: Config): Promise<Store> {
-  if (config.mongodbUrl !== undefined) return openMongoStore({ url: config.mongodbUrl });
+async function openStore(config: Config, codec: WebhookCodec): Promise<Store> {
+  if (config.mongodbUrl !== undefined) return openMongoStore({ url: config.mongodbUrl, codec });
   mkdirSync(config.dataDir, { recursive: true });
-  return openSqliteStore({ file: join(config.dataDir, 'callhook.db'), synchronous: config.sqliteSynchronous });
+  return openSqliteStore({ file: join(config.dataDir, 'callhook.db'), synchronous: config.sqliteSynchronous, codec });
 }
 
 export async function buildApp(config: Config, options: { log?: Logger } = {}): Promise<App> {
   const log = options.log ?? createLogger(config);
-  const store = await openStore(config);
   const validator = new Validator();
+  const codec = new WebhookCodec(validator, (hook, reason) =>
+    log.warn({ account_id: hook.accountId, hook_id: hook.id, reason }, 'stored webhook cannot be read; it is left out'),
+  );
+  const store = await openStore(config, codec);
   const auth = await AuthService.create(store, {
     tokenTtlSeconds: config.tokenTtlSeconds,
     ...(config.jwtSecret !== undefined ? { jwtSecret: config.jwtSecret } : {}),
@@ -117,7 +122,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       auth,
       accounts,
       webhooks,
-      store,
+      attempts: new AttemptService(store),
       validator,
       samples,
       pageSize: config.pageSize,

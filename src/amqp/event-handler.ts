@@ -3,7 +3,7 @@
  * (and counted); a failure to store throws, which the consumer turns into a requeue: a message
  * is acked only once its deliveries are in the outbox.
  */
-import type { EventIntake } from '../delivery/event-intake.js';
+import type { EventIntake } from '../delivery/intake/event-intake.js';
 import type { Metrics } from '../metrics.js';
 import type { HandleResult, MessageHandler } from './consumer.js';
 

@@ -13,12 +13,12 @@ interface Rule {
 
 const rules: readonly Rule[] = [
   {
-    // The worker only sends while the lease outlives an attempt; a delivery that waited in its
-    // destination's queue needs room left too, hence twice the timeout.
-    holds: (c) => c.leaseSeconds * 1000 >= 2 * c.deliveryTimeoutMs + 1000,
+    // The worker only sends while the lease outlives an attempt by a second; a delivery that
+    // waited in its destination's queue needs some room left too.
+    holds: (c) => c.leaseSeconds * 1000 >= c.deliveryTimeoutMs + 2000,
     problem: (c, label) =>
-      `${label('leaseSeconds')} (${c.leaseSeconds} s) must be at least twice ${label('deliveryTimeoutMs')} (${c.deliveryTimeoutMs} ms) ` +
-      'plus 1 s: a delivery whose lease cannot outlive its attempt is claimed, skipped and claimed again forever',
+      `${label('leaseSeconds')} (${c.leaseSeconds} s) must be at least ${label('deliveryTimeoutMs')} (${c.deliveryTimeoutMs} ms) ` +
+      'plus 2 s: a delivery whose lease cannot outlive its attempt is claimed, skipped and claimed again forever',
   },
   {
     holds: (c) => c.maxConcurrencyPerDestination <= c.maxInFlight,

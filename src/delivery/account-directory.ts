@@ -4,7 +4,7 @@
  * hook change through the API applies to the next event on every instance.
  */
 import { isJsonObject, type JsonObject } from '../domain/json.js';
-import { resellerOf } from '../services/account-service.js';
+import { findReseller } from '../domain/reseller.js';
 import type { Store } from '../storage/store.js';
 
 export interface AccountFacts {
@@ -44,7 +44,7 @@ export class AccountDirectory {
   private async load(accountId: string): Promise<AccountFacts | null> {
     const account = await this.store.getAccount(accountId);
     if (account === null) return null;
-    const resellerId = await resellerOf(this.store, account);
+    const resellerId = await findReseller(account, (id) => this.store.getAccount(id));
     const timezone = account.doc['timezone'];
     const hours = account.doc['business_hours'];
     return {

@@ -1,29 +1,41 @@
 /**
- * Wires the delivery side together: outbound HTTP client, dispatcher, delivery worker, fan-out,
- * event intake and the retry scheduler, all sharing one lease owner id (this instance).
+ * The delivery side, wired in the order an event travels:
+ *
+ *   intake/   EventIntake (AMQP consumer, POST /v2/events) → FanOut: matching hooks, payloads
+ *   outbox/   Outbox: one stored delivery per (event, hook), then offered to the send stage;
+ *             RetryScheduler: stored deliveries that are due (retries, expired leases) → send stage;
+ *             OutcomeRecorder: attempts, outcomes and health back into the store, auto-disable
+ *   send/     Dispatcher: per-destination lanes → DeliveryWorker: one HTTP attempt → OutcomeRecorder
+ *   calls/    CallSummaries: call.* events from a call's legs, into the outbox
+ *   health/   HookDisabler and the webhook_disabled notice, into the outbox
+ *
+ * Each stage depends only on the small interface of the next (DeliveryPlanner, DeliveryQueue,
+ * OutcomeSink); this file is the only place that knows them all.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Metrics } from '../metrics.js';
-import type { Store } from '../storage/store.js';
-import { Batcher } from './batcher.js';
-import type { Validator } from '../validation/validator.js';
 import { disableRule } from '../domain/disable-policy.js';
 import type { Cidr } from '../domain/networks.js';
+import type { Webhook } from '../domain/webhook.js';
+import type { Metrics } from '../metrics.js';
+import type { Store } from '../storage/store.js';
+import type { Validator } from '../validation/validator.js';
 import { callhookVersion } from '../version.js';
 import { AccountDirectory } from './account-directory.js';
-import { CallSummaries } from './call-summaries.js';
-import { DeliveryWorker } from './deliver.js';
-import { Dispatcher } from './dispatcher.js';
-import { EventIntake } from './event-intake.js';
-import { FanOut } from './fan-out.js';
-import { HookDisabler } from './hook-disabler.js';
-import { HttpClient } from './http-client.js';
-import { Notifier } from './notifier.js';
-import { Outbox } from './outbox.js';
-import { Pinger } from './ping.js';
-import { destinationOf, type DeliveryJob, type OutcomeWriter } from './job.js';
-import { RetryScheduler } from './scheduler.js';
+import { CallSummaries } from './calls/call-summaries.js';
+import { DisabledNotice } from './health/disabled-notice.js';
+import { HookDisabler } from './health/hook-disabler.js';
+import { EventIntake } from './intake/event-intake.js';
+import { FanOut } from './intake/fan-out.js';
+import { OutcomeRecorder } from './outbox/outcome-recorder.js';
+import { Outbox } from './outbox/outbox.js';
+import { RetentionSweep } from './outbox/retention-sweep.js';
+import { RetryScheduler } from './outbox/retry-scheduler.js';
+import { DeliveryWorker } from './send/delivery-worker.js';
+import { destinationOf, Dispatcher } from './send/dispatcher.js';
+import { HttpClient } from './send/http-client.js';
+import { Pinger } from './send/pinger.js';
+import type { DeliveryJob } from './send/ports.js';
 
 /** The delivery settings of the Config, plus what the composition root works out. */
 export type PipelineOptions = Pick<
@@ -55,15 +67,17 @@ export type PipelineOptions = Pick<
   userAgent: string;
 };
 
+/** How long a delivery its destination's full queue refused waits before it is offered again. */
+const refusedBackoffMs = 2_000;
+
 export class DeliveryPipeline {
   readonly intake: EventIntake;
-  readonly dispatcher: Dispatcher<DeliveryJob>;
   readonly pinger: Pinger;
+  readonly dispatcher: Dispatcher<DeliveryJob>;
   private readonly http: HttpClient;
-  private readonly scheduler: RetryScheduler;
   private readonly worker: DeliveryWorker;
+  private readonly scheduler: RetryScheduler;
   private readonly calls: CallSummaries;
-  private readonly outcomes: OutcomeWriter;
 
   constructor(
     private readonly store: Store,
@@ -73,8 +87,9 @@ export class DeliveryPipeline {
     private readonly log: Logger,
   ) {
     const leaseMs = options.leaseSeconds * 1000;
-    // Outcomes are written a few ms after the fact, many per commit: no delivery waits on them.
-    this.outcomes = new Batcher((entries) => store.recordOutcomes(entries), 1000, 10);
+    const accounts = new AccountDirectory(store);
+
+    // send/: what leaves this process.
     this.http = new HttpClient({
       timeoutMs: options.deliveryTimeoutMs,
       allowedNetworks: options.allowedNetworks,
@@ -82,27 +97,23 @@ export class DeliveryPipeline {
       connectionsPerOrigin: options.maxConcurrencyPerDestination,
       userAgent: options.userAgent,
     });
-    this.pinger = new Pinger(this.http, store);
-    const accounts = new AccountDirectory(store);
-    const outbox = new Outbox(store, { owner: options.owner, leaseMs }, (jobs) => this.handOff(jobs), metrics, log);
-    const notifier = new Notifier(
+    this.pinger = new Pinger(this.http, (accountId, attempt) => store.insertAttempt(accountId, attempt));
+
+    // outbox/ ← send/: outcomes, and the hooks they turn off.
+    const outcomes: OutcomeRecorder = new OutcomeRecorder(
       store,
-      accounts,
-      outbox,
-      { clusterId: options.clusterId, node: options.owner, appVersion: callhookVersion },
-      log,
-    );
-    const worker = (this.worker = new DeliveryWorker(
-      this.outcomes,
-      new HookDisabler(store, metrics, log, (hook, reason) => notifier.webhookDisabled(hook, reason)),
-      this.http,
       {
         owner: options.owner,
-        timeoutMs: options.deliveryTimeoutMs,
-        retrySchedule: options.retrySchedule,
         logSuccessfulAttempts: options.logSuccessfulAttempts,
         disableRule: disableRule(options.disableRule, options.disableMinFailures, options.disableAfterSeconds),
       },
+      (hook: Webhook, reason: string, label: string): Promise<boolean> => disabler.disable(hook.accountId, hook.id, reason, label),
+      log,
+    );
+    const worker = (this.worker = new DeliveryWorker(
+      this.http,
+      outcomes,
+      { timeoutMs: options.deliveryTimeoutMs, retrySchedule: options.retrySchedule },
       metrics,
       log,
     ));
@@ -116,6 +127,34 @@ export class DeliveryPipeline {
       (job) => worker.run(job),
       (error, job) => log.error({ err: error, delivery_id: job.delivery.id }, 'delivery attempt failed unexpectedly'),
     );
+
+    // outbox/ → send/: new deliveries, and stored ones that are due.
+    const outbox = new Outbox(store, this.dispatcher, outcomes, { owner: options.owner, leaseMs, refusedBackoffMs }, metrics, log);
+    const retention = new RetentionSweep(
+      store,
+      { retentionMs: options.attemptRetentionDays * 86_400_000, finishedRetentionMs: options.deliveredRetentionMinutes * 60_000 },
+      log,
+    );
+    this.scheduler = new RetryScheduler(
+      store,
+      this.dispatcher,
+      outcomes,
+      retention,
+      { owner: options.owner, leaseMs, pollIntervalMs: options.pollIntervalMs, batchSize: 500, backoffMs: refusedBackoffMs },
+      log,
+    );
+
+    // health/ → outbox/: turning hooks off, and telling the account.
+    const notice = new DisabledNotice(
+      store,
+      accounts,
+      outbox,
+      { clusterId: options.clusterId, node: options.owner, appVersion: callhookVersion },
+      log,
+    );
+    const disabler: HookDisabler = new HookDisabler(store, metrics, log, (hook, reason) => notice.announce(hook, reason));
+
+    // calls/, intake/ → outbox/: where deliveries come from.
     this.calls = new CallSummaries(
       store,
       accounts,
@@ -143,39 +182,6 @@ export class DeliveryPipeline {
       this.calls,
     );
     this.intake = new EventIntake(validator, fanOut, metrics, log, () => this.dispatcher.waitForRoom());
-    this.scheduler = new RetryScheduler(
-      store,
-      this.outcomes,
-      this.dispatcher,
-      {
-        owner: options.owner,
-        leaseMs,
-        pollIntervalMs: options.pollIntervalMs,
-        batchSize: 500,
-        retentionMs: options.attemptRetentionDays * 86_400_000,
-        finishedRetentionMs: options.deliveredRetentionMinutes * 60_000,
-        backoffMs: 2_000,
-      },
-      log,
-    );
-  }
-
-  /** Fresh deliveries go straight to the dispatcher; a full destination queue leaves them to the scheduler. */
-  private handOff(jobs: DeliveryJob[]): void {
-    const refused = jobs.filter((job) => !this.dispatcher.offer(job));
-    if (refused.length === 0) return;
-    const at = new Date(Date.now() + 2_000);
-    for (const { delivery } of refused) {
-      this.outcomes
-        .add({
-          accountId: delivery.accountId,
-          deliveryId: delivery.id,
-          owner: this.options.owner,
-          outcome: { status: 'pending', attemptCount: delivery.attemptCount, nextAttemptAt: at },
-          attempt: null,
-        })
-        .catch((error: unknown) => this.log.warn({ err: error, delivery_id: delivery.id }, 'could not hand a delivery back'));
-    }
   }
 
   start(): void {

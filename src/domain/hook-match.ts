@@ -3,11 +3,11 @@
  * the caller supplies the account's ancestors and the candidate hooks.
  */
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
-import { includeSubaccounts } from './webhook.js';
+import { modifiersOf, type WebhookSettings } from './webhook.js';
 
 export interface HookCandidate {
   accountId: string;
-  doc: JsonObject;
+  settings: Pick<WebhookSettings, 'hook' | 'enabled' | 'include_subaccounts' | 'include_internal_legs' | 'modifiers'>;
 }
 
 export interface SelectHooksArgs<H extends HookCandidate> {
@@ -28,12 +28,8 @@ export interface SelectHooksArgs<H extends HookCandidate> {
   allHooks?: boolean;
 }
 
-function firesFor(doc: JsonObject, hookName: string, allHooks: boolean): boolean {
-  const hook = doc['hook'];
-  if (typeof hook !== 'string') return false;
-  // Kazoo lower-cases the stored `hook` before comparing.
-  const name = hook.toLowerCase();
-  return name === hookName || (allHooks && name === 'all');
+function firesFor(settings: HookCandidate['settings'], hookName: string, allHooks: boolean): boolean {
+  return settings.hook === hookName || (allHooks && settings.hook === 'all');
 }
 
 /**
@@ -47,10 +43,11 @@ export function selectHooks<H extends HookCandidate>(args: SelectHooksArgs<H>): 
   const consider = (accountId: string, inherited: boolean): void => {
     for (const hook of hooks) {
       if (hook.accountId !== accountId) continue;
-      if (inherited && !includeSubaccounts(hook.doc)) continue;
-      if (hook.doc['enabled'] === false || !firesFor(hook.doc, hookName, allHooks)) continue;
-      if (internalLeg && hook.doc['include_internal_legs'] === false) continue;
-      if (payload !== undefined && !passesModifiers(hook.doc, payload)) continue;
+      const { settings } = hook;
+      if (inherited && settings.include_subaccounts !== true) continue;
+      if (!settings.enabled || !firesFor(settings, hookName, allHooks)) continue;
+      if (internalLeg && !settings.include_internal_legs) continue;
+      if (payload !== undefined && !passesModifiers(settings, payload)) continue;
       selected.push(hook);
     }
   };
@@ -75,9 +72,9 @@ function sameJson(a: JsonValue, b: JsonValue): boolean {
  * in `doc.modifiers`, the payload's top-level `K` must be absent, equal to `V`, or, when `V` is a
  * list, one of its members (an empty list allows anything). A non-object `modifiers` is ignored.
  */
-export function passesModifiers(doc: JsonObject, payload: JsonObject): boolean {
-  const modifiers = doc['modifiers'];
-  if (!isJsonObject(modifiers)) return true;
+export function passesModifiers(settings: Pick<WebhookSettings, 'modifiers'>, payload: JsonObject): boolean {
+  const modifiers = modifiersOf(settings);
+  if (modifiers === undefined) return true;
   return Object.entries(modifiers).every(([key, allowed]) => {
     if (!Object.hasOwn(payload, key)) return true;
     const actual = payload[key] ?? null;

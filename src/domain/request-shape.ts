@@ -2,15 +2,11 @@
  * A hook's verb and format → the HTTP request Kazoo's `webhooks_util:do_fire` would make.
  * Despite its name, `form-data` is URL-encoded (as in Kazoo), never multipart.
  */
-import type { BodyFormat, HttpVerb } from './webhook.js';
+import type { WebhookSettings } from './webhook.js';
 import { toQueryString } from './form-encoding.js';
 import type { JsonObject } from './json.js';
 
-export interface HookRequestSettings {
-  uri: string;
-  http_verb: HttpVerb;
-  format: BodyFormat;
-}
+export type HookRequestSettings = Pick<WebhookSettings, 'uri' | 'http_verb' | 'format'>;
 
 export interface ShapedRequest {
   method: 'GET' | 'POST' | 'PUT';
@@ -19,7 +15,7 @@ export interface ShapedRequest {
   body?: string;
 }
 
-const methods: Readonly<Record<HttpVerb, ShapedRequest['method']>> = { get: 'GET', post: 'POST', put: 'PUT' };
+const methods: Readonly<Record<WebhookSettings['http_verb'], ShapedRequest['method']>> = { get: 'GET', post: 'POST', put: 'PUT' };
 
 /**
  * Adds the query to a URI that may already have one (Kazoo appends `?` blindly and produces

@@ -1,43 +1,78 @@
 /**
- * A webhook as the API stores it: Kazoo's public fields with schema defaults applied, plus any
- * unknown properties the client sent (Kazoo keeps them). `schemas/webhooks.json` is the source of
- * truth for the rules; test/domain/webhook-schema.test.ts checks this type's keys against it.
+ * The webhook model every layer works with. A stored hook is parsed once, where it leaves the
+ * store, into typed `settings` (the fields `schemas/webhooks.json` names, defaults applied), the
+ * unknown properties a client sent (`extra`: Kazoo keeps them, so does callhook) and its signing
+ * secrets, which live apart so that nothing that presents a hook can print them by accident.
+ * The settings type is generated from the schema (./generated/webhook-schema.ts), so the two
+ * cannot drift; the defaults are the schema's.
  */
-import type { JsonObject } from './json.js';
+import { webhookSchemaDefaults, webhookSchemaFields, type WebhookSchema } from './generated/webhook-schema.js';
+import { isJsonObject, type JsonObject } from './json.js';
 
-export type HttpVerb = 'get' | 'post' | 'put';
-export type BodyFormat = 'form-data' | 'json';
+type Defaulted = keyof typeof webhookSchemaDefaults;
 
-export interface WebhookDoc extends JsonObject {
-  name: string;
-  uri: string;
-  hook: string;
-  http_verb: HttpVerb;
-  format: BodyFormat;
-  retries: number;
-  enabled: boolean;
-  include_internal_legs: boolean;
+/** A hook's settings as the schema defines them, `secret` excepted (write-only, kept in `secrets`). */
+export type WebhookSettings = Omit<WebhookSchema, 'secret' | Defaulted> & { [K in Defaulted]-?: NonNullable<WebhookSchema[K]> };
+
+export type HttpVerb = WebhookSettings['http_verb'];
+export type BodyFormat = WebhookSettings['format'];
+export type HookTypeId = WebhookSettings['hook'];
+
+export interface StoredSecret {
+  secret: string;
+  /** ISO time after which a replaced secret stops signing; absent on the current one. */
+  expires_at?: string;
 }
 
-/** What delivery needs to know about one hook (a stored record, flattened). */
 export interface Webhook {
   id: string;
   accountId: string;
-  doc: WebhookDoc;
+  settings: WebhookSettings;
+  /** Properties the schema does not name, as the client sent them. */
+  extra: JsonObject;
+  /** Signing secrets, the current one first. Never presented. */
+  secrets: readonly StoredSecret[];
+  /** Set when callhook disabled the hook itself (Kazoo's pvt_disabled_message). */
   disabledReason: string | null;
+  revision: number;
+  createdAt: Date;
+  modifiedAt: Date;
 }
 
-/** Optional fields read through these accessors so absent values get Kazoo's meaning. */
-export function includeSubaccounts(doc: JsonObject): boolean {
-  return doc['include_subaccounts'] === true;
-}
+/** What an API write decides; the store adds the rest. */
+export type WebhookDraft = Pick<Webhook, 'settings' | 'extra' | 'secrets'>;
 
-export function customData(doc: JsonObject): Record<string, string> {
-  const value = doc['custom_data'];
-  const out: Record<string, string> = {};
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
-  for (const [key, item] of Object.entries(value)) {
-    if (typeof item === 'string') out[key] = item;
+export const webhookDefaults: Readonly<Pick<WebhookSettings, Defaulted>> = webhookSchemaDefaults;
+
+const known: ReadonlySet<string> = new Set<string>(webhookSchemaFields);
+
+/**
+ * Splits a document the webhooks schema has accepted (defaults written) into settings and extra
+ * properties. The one place where validated JSON becomes the typed model.
+ */
+export function splitValidated(doc: JsonObject): Pick<Webhook, 'settings' | 'extra'> {
+  const settings: JsonObject = {};
+  const extra: JsonObject = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (key === 'secret') continue;
+    if (known.has(key)) settings[key] = value;
+    else extra[key] = value;
   }
+  return { settings: settings as unknown as WebhookSettings, extra };
+}
+
+/** The public document: settings, then the extra properties (what Crossbar returns and filters see). */
+export function publicDocument(hook: Pick<Webhook, 'settings' | 'extra'>): JsonObject {
+  return { ...(hook.settings as unknown as JsonObject), ...hook.extra };
+}
+
+export function customData(settings: Pick<WebhookSettings, 'custom_data'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(settings.custom_data ?? {})) if (typeof value === 'string') out[key] = value;
   return out;
+}
+
+/** The hook's `modifiers` filter as JSON, when it has one. */
+export function modifiersOf(settings: Pick<WebhookSettings, 'modifiers'>): JsonObject | undefined {
+  return isJsonObject(settings.modifiers) ? (settings.modifiers as JsonObject) : undefined;
 }

@@ -1,11 +1,12 @@
 /** Everything the HTTP layer needs, handed in by the composition root. */
 import type { JsonObject } from '../domain/json.js';
+import type { Webhook } from '../domain/webhook.js';
 import type { AccountService } from '../services/account-service.js';
+import type { AttemptService } from '../services/attempt-service.js';
 import type { AuthService } from '../services/auth-service.js';
 import type { WebhookService } from '../services/webhook-service.js';
-import type { Store, WebhookRecord } from '../storage/store.js';
 import type { Validator } from '../validation/validator.js';
-import type { EventIntake } from '../delivery/event-intake.js';
+import type { EventIntake } from '../delivery/intake/event-intake.js';
 import type { Metrics } from '../metrics.js';
 import type { EnvelopeSettings } from './envelope.js';
 
@@ -19,7 +20,7 @@ export interface HttpDeps {
   auth: AuthService;
   accounts: AccountService;
   webhooks: WebhookService;
-  store: Store;
+  attempts: AttemptService;
   validator: Validator;
   samples: Readonly<Record<string, readonly JsonObject[]>>;
   pageSize: number;
@@ -30,6 +31,6 @@ export interface HttpDeps {
   /** Present when the delivery pipeline runs. */
   events?: EventIntake;
   /** Sends a ping to a hook now and reports the answer. */
-  ping?: (hook: WebhookRecord) => Promise<JsonObject>;
+  ping?: (hook: Webhook) => Promise<JsonObject>;
   metrics: Metrics;
 }

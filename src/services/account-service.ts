@@ -7,6 +7,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../errors.js';
 import { accountProblems } from '../domain/account-input.js';
 import { requestedId } from '../domain/document-id.js';
 import type { JsonObject } from '../domain/json.js';
+import { findReseller } from '../domain/reseller.js';
 import { sanitizeInput } from '../domain/webhook-input.js';
 import { newApiKey, newId } from '../ids.js';
 import type { AccountRecord, Page, PageRequest, Store } from '../storage/store.js';
@@ -93,15 +94,6 @@ export class AccountService {
   }
 
   resellerOf(account: AccountRecord): Promise<string> {
-    return resellerOf(this.store, account);
+    return findReseller(account, (id) => this.store.getAccount(id));
   }
-}
-
-/** Kazoo's reseller of an account: the nearest reseller above it, else the master. */
-export async function resellerOf(store: Store, account: AccountRecord): Promise<string> {
-  for (const ancestorId of [...account.tree].reverse()) {
-    const ancestor = await store.getAccount(ancestorId);
-    if (ancestor?.doc['is_reseller'] === true) return ancestor.id;
-  }
-  return account.tree[0] ?? account.id;
 }

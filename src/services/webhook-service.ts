@@ -1,22 +1,30 @@
 /**
  * Webhook documents through the API: validation (schema, client URL, modifiers), Kazoo's
- * create/replace/merge semantics, the per-account cap, and bulk re-enable. Routes stay thin.
+ * create/replace/merge semantics, the per-account cap, secrets, bulk re-enable and recover.
+ * Routes stay thin; this is where an API body becomes the typed model.
  */
 import { BadRequestError, NotFoundError, ValidationError, type ValidationDetails } from '../errors.js';
 import { requestedId } from '../domain/document-id.js';
 import type { JsonObject } from '../domain/json.js';
 import { clientUrlProblem, type Cidr } from '../domain/networks.js';
 import { isMaskedSecret, isValidSecret } from '../domain/signature.js';
+import { publicDocument, splitValidated, type Webhook, type WebhookDraft } from '../domain/webhook.js';
 import { modifierProblems, retriesProblems, sanitizeInput } from '../domain/webhook-input.js';
-import { privateFields, rotate, withoutPrivateFields } from '../domain/webhook-secrets.js';
+import { rotate } from '../domain/webhook-secrets.js';
 import { newId, newSigningSecret } from '../ids.js';
-import type { Store, WebhookRecord } from '../storage/store.js';
+import type { DeletedWebhook, Store } from '../storage/store.js';
 import { mergeDetails } from '../validation/crossbar-errors.js';
 import type { Validator } from '../validation/validator.js';
 
 export interface WebhookServiceOptions {
   allowedNetworks: readonly Cidr[];
   maxHooksPerAccount: number;
+}
+
+/** A validated API body: the hook's public parts, and a new secret when the body gave one. */
+interface Accepted {
+  parts: Pick<Webhook, 'settings' | 'extra'>;
+  secret?: string;
 }
 
 const recoverLimit = 10_000;
@@ -30,10 +38,10 @@ export class WebhookService {
 
   /**
    * Sanitises and validates in one pass so every problem is reported together. A `secret` is
-   * taken out of the public document (it is stored privately); a masked one, as GET shows it and
-   * Monster UI echoes it back, means "unchanged".
+   * taken out of the public document (it is kept with the hook's secrets); a masked one, as GET
+   * shows it and Monster UI echoes it back, means "unchanged".
    */
-  private validate(data: JsonObject): { doc: JsonObject; secret?: string } {
+  private accept(data: JsonObject): Accepted {
     const doc = sanitizeInput(data);
     if (isMaskedSecret(doc['secret'])) delete doc['secret'];
     const schema = this.validator.validate('webhooks', doc);
@@ -52,13 +60,13 @@ export class WebhookService {
       secretProblem,
     );
     if (Object.keys(details).length > 0) throw new ValidationError(details);
-    delete doc['secret'];
-    return typeof secret === 'string' ? { doc, secret } : { doc };
+    const parts = splitValidated(doc);
+    return typeof secret === 'string' ? { parts, secret } : { parts };
   }
 
-  async create(accountId: string, data: JsonObject): Promise<WebhookRecord> {
+  async create(accountId: string, data: JsonObject): Promise<Webhook> {
     const id = requestedId(data['id']) ?? newId();
-    const { doc, secret } = this.validate(data);
+    const { parts, secret } = this.accept(data);
     // Count-then-insert can overshoot by the number of concurrent creates; the cap guards
     // against runaway scripts, not against a precise quota, so that slack is acceptable.
     const count = await this.store.countWebhooks(accountId);
@@ -68,54 +76,52 @@ export class WebhookService {
         message: `the account already has ${count} webhooks, the most allowed is ${this.options.maxHooksPerAccount}`,
       });
     }
-    return this.store.createWebhook(accountId, {
-      id,
-      doc: secret === undefined ? doc : { ...doc, pvt_secrets: rotate({}, secret, Date.now()) },
-    });
+    const secrets = secret === undefined ? [] : rotate([], secret, Date.now());
+    return this.store.createWebhook(accountId, { id, ...parts, secrets });
   }
 
-  async get(accountId: string, hookId: string): Promise<WebhookRecord> {
+  async get(accountId: string, hookId: string): Promise<Webhook> {
     const hook = await this.store.getWebhook(accountId, hookId);
     if (hook === null) throw new NotFoundError(hookId);
     return hook;
   }
 
-  list(accountId: string): Promise<WebhookRecord[]> {
+  list(accountId: string): Promise<Webhook[]> {
     return this.store.listWebhooks(accountId);
   }
 
   /** POST: public fields replaced and defaults re-applied; enabling clears the disable reason. */
-  async replace(accountId: string, hookId: string, data: JsonObject): Promise<WebhookRecord> {
+  async replace(accountId: string, hookId: string, data: JsonObject): Promise<Webhook> {
     const current = await this.get(accountId, hookId);
-    return this.save(current, this.validate(data));
+    return this.save(current, this.accept(data));
   }
 
   /** PATCH: request fields merged over the stored ones, then validated like POST. */
-  async merge(accountId: string, hookId: string, data: JsonObject): Promise<WebhookRecord> {
+  async merge(accountId: string, hookId: string, data: JsonObject): Promise<Webhook> {
     const current = await this.get(accountId, hookId);
-    return this.save(current, this.validate({ ...withoutPrivateFields(current.doc), ...sanitizeInput(data) }));
+    return this.save(current, this.accept({ ...publicDocument(current), ...sanitizeInput(data) }));
   }
 
   /** `PUT …/{ID}/secret`: a new secret becomes current; the old one keeps signing for a day. */
-  async rotateSecret(accountId: string, hookId: string): Promise<{ hook: WebhookRecord; secret: string }> {
+  async rotateSecret(accountId: string, hookId: string): Promise<{ hook: Webhook; secret: string }> {
     const current = await this.get(accountId, hookId);
     const secret = newSigningSecret();
-    const hook = await this.save(current, { doc: withoutPrivateFields(current.doc), secret });
+    const hook = await this.save(current, { parts: current, secret });
     return { hook, secret };
   }
 
-  /** Private fields (secrets) are carried over: API writes only ever replace public ones. */
-  private async save(current: WebhookRecord, change: { doc: JsonObject; secret?: string }): Promise<WebhookRecord> {
-    const doc: JsonObject = { ...change.doc, ...privateFields(current.doc) };
-    if (change.secret !== undefined) doc['pvt_secrets'] = rotate(current.doc, change.secret, Date.now());
-    const disabledReason = doc['enabled'] === false ? current.disabledReason : null;
-    const saved = await this.store.replaceWebhook(current.accountId, current.id, current.revision, { doc, disabledReason });
+  /** Secrets are carried over (rotated when a new one came); API writes only ever replace public parts. */
+  private async save(current: Webhook, accepted: Accepted): Promise<Webhook> {
+    const secrets = accepted.secret === undefined ? current.secrets : rotate(current.secrets, accepted.secret, Date.now());
+    const draft: WebhookDraft = { settings: accepted.parts.settings, extra: accepted.parts.extra, secrets };
+    const disabledReason = draft.settings.enabled ? null : current.disabledReason;
+    const saved = await this.store.replaceWebhook(current.accountId, current.id, current.revision, { ...draft, disabledReason });
     // Switched back on: the auto-disable rule judges it afresh, not on the failures that turned it off.
-    if (current.doc['enabled'] === false && doc['enabled'] !== false) await this.store.clearHookHealth(current.accountId, current.id);
+    if (!current.settings.enabled && draft.settings.enabled) await this.store.clearHookHealth(current.accountId, current.id);
     return saved;
   }
 
-  async delete(accountId: string, hookId: string): Promise<WebhookRecord> {
+  async delete(accountId: string, hookId: string): Promise<DeletedWebhook> {
     const deleted = await this.store.deleteWebhook(accountId, hookId);
     if (deleted === null) throw new NotFoundError(hookId);
     return deleted;
@@ -139,7 +145,7 @@ export class WebhookService {
   }
 
   /** Collection PATCH `{"re-enable": true}`: only hooks callhook disabled itself come back. */
-  async reenable(accountIds: readonly string[], data: JsonObject): Promise<number> {
+  async reenable(accountId: string, data: JsonObject, options: { descendants: boolean }): Promise<number> {
     const flag = data['re-enable'];
     if (flag === undefined) {
       throw ValidationError.single('re-enable', 'required', { message: 're-enable is required to patch collections' });
@@ -150,6 +156,7 @@ export class WebhookService {
         target: [true],
       });
     }
-    return this.store.reenableWebhooks(accountIds);
+    const below = options.descendants ? await this.store.listDescendantIds(accountId) : [];
+    return this.store.reenableWebhooks([accountId, ...below]);
   }
 }

@@ -10,8 +10,9 @@
  */
 import type { HookHealth } from '../domain/disable-policy.js';
 import type { JsonObject } from '../domain/json.js';
+import type { Webhook, WebhookDraft } from '../domain/webhook.js';
 
-export type { HookHealth };
+export type { HookHealth, Webhook, WebhookDraft };
 
 export interface PageRequest {
   /** Maximum items to return; `undefined` means all (Crossbar's `paginate=false`). */
@@ -48,21 +49,15 @@ export interface NewAccount {
   doc: JsonObject;
 }
 
-export interface WebhookRecord {
-  id: string;
-  accountId: string;
-  /** Public fields with schema defaults applied (`name`, `uri`, `hook`, `enabled`, …); never `id`. */
-  doc: JsonObject;
-  /** Set when callhook disabled the hook itself (Kazoo's pvt_disabled_message). */
+/** What a webhook write changes: the draft, and the reason when callhook itself disabled it. */
+export interface WebhookChange extends WebhookDraft {
   disabledReason: string | null;
-  revision: number;
-  createdAt: Date;
-  modifiedAt: Date;
 }
 
-export interface WebhookChange {
-  doc: JsonObject;
-  disabledReason: string | null;
+/** What deleteWebhook removed: the hook, or null when its stored document was unreadable. */
+export interface DeletedWebhook {
+  id: string;
+  hook: Webhook | null;
 }
 
 export interface AttemptRecord {
@@ -98,21 +93,25 @@ export interface AccountStore {
   deleteAccountTree(accountId: string): Promise<string[]>;
 }
 
+/**
+ * Webhooks come out of the store as the typed model (domain/webhook.ts), parsed once by the
+ * adapter through the shared codec; a stored document that does not parse is reported and left out.
+ */
 export interface WebhookStore {
   /** Throws ConflictError when the id is taken (by any account). */
-  createWebhook(accountId: string, hook: { id: string; doc: JsonObject }): Promise<WebhookRecord>;
-  getWebhook(accountId: string, hookId: string): Promise<WebhookRecord | null>;
+  createWebhook(accountId: string, hook: { id: string } & WebhookDraft): Promise<Webhook>;
+  getWebhook(accountId: string, hookId: string): Promise<Webhook | null>;
   /** Every hook of the account, ordered by id ascending. Accounts hold few hooks (a configured cap). */
-  listWebhooks(accountId: string): Promise<WebhookRecord[]>;
+  listWebhooks(accountId: string): Promise<Webhook[]>;
   countWebhooks(accountId: string): Promise<number>;
-  /** Enabled hooks (`doc.enabled !== false`) of any of these accounts, for event matching. */
-  listEnabledWebhooks(accountIds: readonly string[]): Promise<WebhookRecord[]>;
-  /** Replaces doc and disabledReason if the stored revision matches (else ConflictError; NotFoundError if gone). */
-  replaceWebhook(accountId: string, hookId: string, expectedRevision: number, change: WebhookChange): Promise<WebhookRecord>;
-  /** Deletes the hook, its health and its unfinished deliveries. Returns the deleted record, or null when there was none. */
-  deleteWebhook(accountId: string, hookId: string): Promise<WebhookRecord | null>;
+  /** Enabled hooks of any of these accounts, for event matching. */
+  listEnabledWebhooks(accountIds: readonly string[]): Promise<Webhook[]>;
+  /** Replaces the hook if the stored revision matches (else ConflictError; NotFoundError if gone). */
+  replaceWebhook(accountId: string, hookId: string, expectedRevision: number, change: WebhookChange): Promise<Webhook>;
+  /** Deletes the hook, its health and its unfinished deliveries. Null when there was none. */
+  deleteWebhook(accountId: string, hookId: string): Promise<DeletedWebhook | null>;
   /**
-   * Re-enables the hooks callhook auto-disabled (doc.enabled false and disabledReason set) in these
+   * Re-enables the hooks callhook auto-disabled (disabled with a disabledReason) in these
    * accounts: enabled true, disabledReason null, revision + 1, health cleared. Returns how many changed.
    */
   reenableWebhooks(accountIds: readonly string[]): Promise<number>;

@@ -6,12 +6,12 @@ import {
   buildAttempt,
   buildChildAccount,
   buildDelivery,
-  buildHookDoc,
+  buildHook,
   buildRootAccount,
   newId,
   sortedIds,
   trickyDoc,
-} from '../support/store-fixtures.js';
+} from '../support/factories.js';
 import type { StoreTest } from './store.contract.js';
 
 async function collectChildren(store: Store, parentId: string, limit: number): Promise<{ pages: string[][]; last?: string }> {
@@ -153,7 +153,7 @@ export function accountContract(test: StoreTest): void {
     const b = await store.createAccount(buildChildAccount(root));
     const seeded = new Map<string, { hookId: string; deliveryId: string }>();
     for (const account of [a, a1, a11, b]) {
-      const hook = await store.createWebhook(account.id, { id: newId(), doc: buildHookDoc() });
+      const hook = await store.createWebhook(account.id, buildHook());
       await store.insertAttempt(account.id, buildAttempt(account.id, hook.id, at(0)));
       const delivery = buildDelivery(account.id, hook.id, at(0));
       await store.insertDeliveries([delivery]);

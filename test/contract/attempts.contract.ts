@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConflictError } from '../../src/errors.js';
 import type { AttemptQuery, AttemptRecord, Store } from '../../src/storage/store.js';
-import { at, buildAttempt, newId, trickyDoc } from '../support/store-fixtures.js';
+import { at, buildAttempt, newId, trickyDoc } from '../support/factories.js';
 import type { StoreTest } from './store.contract.js';
 
 /** The port's order: createdAt desc, then id desc. */

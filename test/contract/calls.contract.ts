@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { at, buildChildAccount, buildRootAccount, newId } from '../support/store-fixtures.js';
+import { at, buildChildAccount, buildRootAccount, newId } from '../support/factories.js';
 import type { StoreTest } from './store.contract.js';
 
 const event = (key: string, offsetMs = 0) => ({

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { ConflictError, NotFoundError } from '../../src/errors.js';
 import type { DeliveryOutcome, Store } from '../../src/storage/store.js';
-import { at, buildAttempt, buildDelivery, newId, trickyDoc } from '../support/store-fixtures.js';
+import { at, buildAttempt, buildDelivery, newId, trickyDoc } from '../support/factories.js';
 import type { StoreTest } from './store.contract.js';
 
 const lease = 30_000;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { AttemptOutcome, HookHealth, Store } from '../../src/storage/store.js';
-import { at, buildChildAccount, buildDelivery, buildHookDoc, buildRootAccount, newId } from '../support/store-fixtures.js';
+import { at, buildChildAccount, buildDelivery, buildHook, buildRootAccount, changeOf, newId } from '../support/factories.js';
 import type { StoreTest } from './store.contract.js';
 
 /** A health-only entry: its delivery does not exist, so only the sample has an effect. */
@@ -22,7 +22,7 @@ function times(health: HookHealth | null): number[] {
 async function hookIn(store: Store): Promise<{ accountId: string; hookId: string }> {
   const root = (await store.getMasterAccount()) ?? (await store.createAccount(buildRootAccount()));
   const account = await store.createAccount(buildChildAccount(root));
-  const hook = await store.createWebhook(account.id, { id: newId(), doc: buildHookDoc() });
+  const hook = await store.createWebhook(account.id, buildHook());
   return { accountId: account.id, hookId: hook.id };
 }
 
@@ -64,7 +64,7 @@ export function healthContract(test: StoreTest): void {
     const root = await store.createAccount(buildRootAccount());
     const child = await store.createAccount(buildChildAccount(root));
     const make = async (accountId: string) => {
-      const hook = await store.createWebhook(accountId, { id: newId(), doc: buildHookDoc() });
+      const hook = await store.createWebhook(accountId, buildHook());
       await store.recordOutcomes([sample(accountId, hook.id, false, at(0))]);
       return hook;
     };
@@ -76,10 +76,7 @@ export function healthContract(test: StoreTest): void {
     assert.equal(await store.getHookHealth(root.id, cleared.id), null);
 
     const reenabled = await make(root.id);
-    await store.replaceWebhook(root.id, reenabled.id, 1, {
-      doc: { ...reenabled.doc, enabled: false },
-      disabledReason: 'too many failed attempts',
-    });
+    await store.replaceWebhook(root.id, reenabled.id, 1, changeOf(reenabled, { enabled: false }, 'too many failed attempts'));
     const untouched = await make(root.id);
     assert.equal(await store.reenableWebhooks([root.id]), 1);
     assert.equal(await store.getHookHealth(root.id, reenabled.id), null);

@@ -2,8 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient } from 'mongodb';
 import { databaseInUrl, openMongoStore } from '../../src/storage/mongo/index.js';
-import type { Store } from '../../src/storage/store.js';
-import { newId } from '../support/store-fixtures.js';
+import { newId } from '../support/factories.js';
 import { runStoreContract } from './store.contract.js';
 
 const url = process.env['MONGODB_URL'];
@@ -26,18 +25,27 @@ if (url === undefined) {
   before(() => admin.connect());
   after(() => admin.close());
 
-  runStoreContract('mongo', async (): Promise<Store> => {
+  runStoreContract('mongo', async (codec) => {
     const dbName = `callhook_contract_${newId().slice(0, 16)}`;
-    const store = await openMongoStore({ url, dbName });
+    const store = await openMongoStore({ url, dbName, codec });
     let dropped = false;
     return {
-      ...store,
-      async close() {
-        await store.close();
-        if (!dropped) {
-          dropped = true;
-          await admin.db(dbName).dropDatabase();
-        }
+      store: {
+        ...store,
+        async close() {
+          await store.close();
+          if (!dropped) {
+            dropped = true;
+            await admin.db(dbName).dropDatabase();
+          }
+        },
+      },
+      async writeRawHook(accountId, id, doc) {
+        const now = new Date();
+        await admin
+          .db(dbName)
+          .collection<{ _id: string; [key: string]: unknown }>('webhooks')
+          .insertOne({ _id: id, accountId, doc, disabledReason: null, revision: 1, createdAt: now, modifiedAt: now });
       },
     };
   });

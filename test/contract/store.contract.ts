@@ -3,7 +3,10 @@
  * *.test.ts file; each test gets a fresh, empty store from `makeStore` and closes it afterwards.
  */
 import { describe, it } from 'node:test';
+import type { JsonObject } from '../../src/domain/json.js';
 import type { Store } from '../../src/storage/store.js';
+import { WebhookCodec } from '../../src/storage/webhook-codec.js';
+import { Validator } from '../../src/validation/validator.js';
 import { accountContract } from './accounts.contract.js';
 import { attemptContract } from './attempts.contract.js';
 import { callContract } from './calls.contract.js';
@@ -12,16 +15,31 @@ import { healthContract } from './health.contract.js';
 import { settingAndLifecycleContract } from './lifecycle.contract.js';
 import { webhookContract } from './webhooks.contract.js';
 
-/** Registers one test that runs `body` against a fresh store. */
-export type StoreTest = (title: string, body: (store: Store) => Promise<void>) => void;
+/** What a test may reach besides the store: the hooks the codec reported unreadable, and a raw writer. */
+export interface StoreFixture {
+  unreadable: Array<{ id: string; reason: string }>;
+  /** Stores a hook document as another tool (or an older callhook) might have: no checks. */
+  writeRawHook(accountId: string, id: string, doc: JsonObject): Promise<void>;
+}
 
-export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
+export interface StoreHandle {
+  store: Store;
+  writeRawHook: StoreFixture['writeRawHook'];
+}
+
+/** Registers one test that runs `body` against a fresh store. */
+export type StoreTest = (title: string, body: (store: Store, fixture: StoreFixture) => Promise<void>) => void;
+
+const validator = new Validator();
+
+export function runStoreContract(name: string, open: (codec: WebhookCodec) => Promise<StoreHandle>): void {
   const test: StoreTest = (title, body) => {
     // node:test queues the test itself; the promise it returns needs no awaiting here.
     void it(title, async () => {
-      const store = await makeStore();
+      const unreadable: StoreFixture['unreadable'] = [];
+      const { store, writeRawHook } = await open(new WebhookCodec(validator, (hook, reason) => unreadable.push({ id: hook.id, reason })));
       try {
-        await body(store);
+        await body(store, { unreadable, writeRawHook });
       } finally {
         await store.close();
       }

@@ -85,7 +85,7 @@ describe('configuration', () => {
   it('refuses settings that contradict each other, naming both', () => {
     const [lease] = problemsOf({ CALLHOOK_LEASE_S: '10', CALLHOOK_DELIVERY_TIMEOUT_MS: '10000' });
     assert.match(lease ?? '', /CALLHOOK_LEASE_S \(10 s\).*CALLHOOK_DELIVERY_TIMEOUT_MS \(10000 ms\)/);
-    assert.deepEqual(problemsOf({ CALLHOOK_LEASE_S: '21', CALLHOOK_DELIVERY_TIMEOUT_MS: '10000' }), []);
+    assert.deepEqual(problemsOf({ CALLHOOK_LEASE_S: '12', CALLHOOK_DELIVERY_TIMEOUT_MS: '10000' }), []);
     const [lanes] = problemsOf({ CALLHOOK_MAX_CONCURRENCY_PER_DESTINATION: '64', CALLHOOK_MAX_IN_FLIGHT: '32' });
     assert.match(lanes ?? '', /CALLHOOK_MAX_CONCURRENCY_PER_DESTINATION \(64\) cannot exceed CALLHOOK_MAX_IN_FLIGHT \(32\)/);
     const [queues] = problemsOf({ CALLHOOK_AMQP_QUEUE: 'same', CALLHOOK_AMQP_DEAD_LETTER_QUEUE: 'same' });
@@ -93,7 +93,7 @@ describe('configuration', () => {
     const [poll] = problemsOf({ CALLHOOK_POLL_INTERVAL_MS: '60000', CALLHOOK_LEASE_S: '60' });
     assert.match(poll ?? '', /CALLHOOK_POLL_INTERVAL_MS \(60000 ms\) must be shorter than CALLHOOK_LEASE_S \(60 s\)/);
     // Overrides (tests, embedding) are named by their variable too.
-    const [overridden] = problemsOf({}, { leaseSeconds: 5, deliveryTimeoutMs: 5000 });
+    const [overridden] = problemsOf({}, { leaseSeconds: 5, deliveryTimeoutMs: 4000 });
     assert.match(overridden ?? '', /^CALLHOOK_LEASE_S \(5 s\)/);
   });
 

@@ -35,14 +35,14 @@ describe('signatures', () => {
   it('signs with old and new secrets while a rotation overlaps, then only the new one', () => {
     const now = Date.now();
     const next = formatSecret(randomBytes(32));
-    const doc = { pvt_secrets: rotate({ pvt_secrets: rotate({}, secret, now) }, next, now) };
-    assert.deepEqual(liveSecrets(doc, now), [next, secret]);
-    const headers = signatureHeaders({ id: 'msg_2', timestampSeconds: Math.floor(now / 1000), body, secrets: liveSecrets(doc, now) });
+    const secrets = rotate(rotate([], secret, now), next, now);
+    assert.deepEqual(liveSecrets(secrets, now), [next, secret]);
+    const headers = signatureHeaders({ id: 'msg_2', timestampSeconds: Math.floor(now / 1000), body, secrets: liveSecrets(secrets, now) });
     assert.equal(headers['webhook-signature']?.split(' ').length, 2);
     // Receivers still on the old key and those on the new one both verify.
     assert.ok(new Webhook(secret).verify(body, headers));
     assert.ok(new Webhook(next).verify(body, headers));
-    assert.deepEqual(liveSecrets(doc, now + rotationOverlapMs + 1), [next]);
+    assert.deepEqual(liveSecrets(secrets, now + rotationOverlapMs + 1), [next]);
   });
 
   it('sends nothing extra for a hook without a secret', () => {

@@ -26,7 +26,7 @@ describe('bulk re-enable (PATCH …/webhooks and …/descendants/webhooks)', () 
     if (state === 'auto-off') {
       const stored = await app.app.store.getWebhook(accountId, id);
       assert.ok(stored);
-      await app.app.store.replaceWebhook(accountId, id, stored.revision, { doc: stored.doc, disabledReason: 'too many failed attempts' });
+      await app.app.store.replaceWebhook(accountId, id, stored.revision, { ...stored, disabledReason: 'too many failed attempts' });
     }
     return id;
   }

@@ -48,7 +48,8 @@ describe('webhooks listing', () => {
     const stored = await app.app.store.getWebhook(account.id, hookId);
     assert.ok(stored);
     await app.app.store.replaceWebhook(account.id, hookId, stored.revision, {
-      doc: { ...stored.doc, enabled: false },
+      ...stored,
+      settings: { ...stored.settings, enabled: false },
       disabledReason: 'too many failed attempts',
     });
     const reply = await client.request('GET', `${path}?paginate=false`, { token: account.token });

@@ -1,16 +1,117 @@
 /**
- * Test data for call events and webhooks, built from the same example messages the samples use.
- * Call ids and hook names are unique per call so tests sharing a store or receiver do not collide.
+ * Test data, in one place: store records (accounts, hooks, deliveries, attempts) and Kazoo call
+ * events built from the same example messages the samples use. Ids are fresh per call so tests
+ * sharing a store or receiver do not collide.
  */
 import { randomBytes } from 'node:crypto';
 import { exampleMessage } from '../../src/domain/call-event-examples.js';
 import { toCallEvent, type CallEvent, type CallEventName } from '../../src/domain/call-event.js';
 import type { JsonObject, JsonValue } from '../../src/domain/json.js';
-import type { Webhook, WebhookDoc } from '../../src/domain/webhook.js';
+import { webhookDefaults, type Webhook, type WebhookDraft, type WebhookSettings } from '../../src/domain/webhook.js';
+import type { AccountRecord, AttemptRecord, NewAccount, NewDelivery, WebhookChange } from '../../src/storage/store.js';
 
-/** A Couch-style 32-hex id (account ids, hook ids). */
-export function newHexId(): string {
+/** A Couch-style id: 32 lowercase hex characters (account ids, hook ids). */
+export function newId(): string {
   return randomBytes(16).toString('hex');
+}
+
+export const newHexId = newId;
+
+/** `count` fresh ids in ascending order, for tests that assert ordering. */
+export function sortedIds(count: number): string[] {
+  return Array.from({ length: count }, newId).sort();
+}
+
+export function buildRootAccount(overrides: Partial<NewAccount> = {}): NewAccount {
+  return {
+    id: newId(),
+    parentId: null,
+    tree: [],
+    apiKey: randomBytes(32).toString('hex'),
+    doc: { name: 'Master' },
+    ...overrides,
+  };
+}
+
+/** A child of `parent`, with the tree Kazoo would give it. */
+export function buildChildAccount(parent: Pick<AccountRecord, 'id' | 'tree'>, overrides: Partial<NewAccount> = {}): NewAccount {
+  return buildRootAccount({
+    parentId: parent.id,
+    tree: [...parent.tree, parent.id],
+    doc: { name: `child of ${parent.id.slice(0, 6)}` },
+    ...overrides,
+  });
+}
+
+/** A document that exercises round-trip exactness: non-alphabetical key order, unicode, nesting, dotted keys. */
+export function trickyDoc(): JsonObject {
+  return {
+    zulu: 'last letter first',
+    name: 'Zé Ninguém ☎ 日本語 🚀',
+    'key.with.dots': 'dotted',
+    uri: 'https://hooks.example.com/path?x=1&y=ü',
+    nested: { b: 2, a: 1, 'inner.dot': { deep: [1, 'two', null, true, { z: 0, y: -1.5 }] } },
+    empty: {},
+    list: [],
+    enabled: true,
+    alpha: 1234567890123,
+  };
+}
+
+/** A hook as an API write would store it: valid settings, schema defaults applied, no secrets. */
+export function buildHook(settings: Partial<WebhookSettings> = {}, extra: JsonObject = {}): { id: string } & WebhookDraft {
+  return {
+    id: newId(),
+    settings: {
+      ...webhookDefaults,
+      name: 'hook',
+      uri: 'https://hooks.example.com/callhook',
+      hook: 'channel_create',
+      ...settings,
+    },
+    extra,
+    secrets: [],
+  };
+}
+
+/** The change that stores `hook` again with these settings. */
+export function changeOf(hook: WebhookDraft, settings: Partial<WebhookSettings> = {}, disabledReason: string | null = null): WebhookChange {
+  return { settings: { ...hook.settings, ...settings }, extra: hook.extra, secrets: hook.secrets, disabledReason };
+}
+
+export function buildAttempt(accountId: string, hookId: string, createdAt: Date, overrides: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    id: newId(),
+    accountId,
+    hookId,
+    createdAt,
+    doc: { hook_event: 'channel_create', uri: 'https://hooks.example.com/callhook', result: 'success' },
+    ...overrides,
+  };
+}
+
+export function buildDelivery(accountId: string, hookId: string, nextAttemptAt: Date, overrides: Partial<NewDelivery> = {}): NewDelivery {
+  return {
+    id: newId(),
+    accountId,
+    hookId,
+    hookEvent: 'CHANNEL_CREATE',
+    payload: { call_id: newId(), event_name: 'CHANNEL_CREATE', 'custom.dot': 'ü' },
+    status: 'pending',
+    attemptCount: 0,
+    nextAttemptAt,
+    leaseOwner: null,
+    leaseExpiresAt: null,
+    eventAt: new Date(nextAttemptAt.getTime() - 1),
+    ...overrides,
+  };
+}
+
+/** A fixed instant with a non-zero millisecond part, so lost precision shows. */
+export const baseTime = new Date('2031-05-06T07:08:09.123Z');
+
+export function at(offsetMs: number): Date {
+  return new Date(baseTime.getTime() + offsetMs);
 }
 
 export interface KazooMessageOverrides {
@@ -52,24 +153,9 @@ export function buildCallEvent<N extends CallEventName>(name: N, overrides: Kazo
   return event as Extract<CallEvent, { name: N }>;
 }
 
-let hookCount = 0;
-
-export function buildWebhookDoc(overrides: Readonly<Record<string, JsonValue>> = {}): WebhookDoc {
-  hookCount += 1;
-  return {
-    name: `test hook ${hookCount} ${newHexId().slice(0, 8)}`,
-    uri: 'http://127.0.0.1:1/hook',
-    hook: 'channel_create',
-    http_verb: 'post',
-    format: 'form-data',
-    retries: 2,
-    enabled: true,
-    include_internal_legs: true,
-    ...overrides,
-  } as WebhookDoc;
-}
-
-/** A stored hook as delivery sees it (`Webhook`), owned by `accountId`. */
-export function buildWebhook(accountId: string, docOverrides: Readonly<Record<string, JsonValue>> = {}): Webhook {
-  return { id: newHexId(), accountId, doc: buildWebhookDoc(docOverrides), disabledReason: null };
+/** A stored hook as delivery and matching see it, owned by `accountId`. */
+export function buildWebhook(accountId: string, settings: Partial<WebhookSettings> = {}): Webhook {
+  const draft = buildHook({ uri: 'http://127.0.0.1:1/hook', ...settings });
+  const now = new Date();
+  return { ...draft, accountId, disabledReason: null, revision: 1, createdAt: now, modifiedAt: now };
 }

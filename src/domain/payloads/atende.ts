@@ -10,12 +10,16 @@ import { formatAmount, legCostUnits } from '../calls/rating.js';
 import { callStatus } from '../calls/status.js';
 import { isoInZone } from '../calls/zoned-time.js';
 import type { JsonObject, JsonValue } from '../json.js';
-import { customData } from '../webhook.js';
+import { customData, type WebhookSettings } from '../webhook.js';
 
 export type AtendeEventCode = 'ping' | 'call.newcall' | 'call.finished' | 'call.audio_available';
 
-export function atendePayload(eventCode: AtendeEventCode, hook: { id: string; doc: JsonObject }, object?: JsonObject): JsonObject {
-  const payload: JsonObject = { ...customData(hook.doc), event_code: eventCode, webhook: { id: hook.id, url: String(hook.doc['uri']) } };
+export function atendePayload(
+  eventCode: AtendeEventCode,
+  hook: { id: string; settings: Pick<WebhookSettings, 'uri' | 'custom_data'> },
+  object?: JsonObject,
+): JsonObject {
+  const payload: JsonObject = { ...customData(hook.settings), event_code: eventCode, webhook: { id: hook.id, url: hook.settings.uri } };
   if (object !== undefined) payload['object'] = object;
   return payload;
 }

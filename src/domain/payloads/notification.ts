@@ -3,7 +3,8 @@
  * with its keys normalised (lower case, `-` → `_`); callhook raises `webhook_disabled` itself, so
  * it builds the same shape directly (Kazoo's `webhook_disabled` sample, keys in its order).
  */
-import { isJsonObject, type JsonObject } from '../json.js';
+import type { JsonObject } from '../json.js';
+import type { WebhookSettings } from '../webhook.js';
 
 export interface WebhookDisabledFacts {
   accountId: string;
@@ -35,9 +36,8 @@ export function webhookDisabledNotification(facts: WebhookDisabledFacts): JsonOb
  * does a `notifications` hook without custom data; otherwise its `custom_data.type` must name this
  * notification or be `all`.
  */
-export function wantsNotification(doc: JsonObject, name: string): boolean {
-  if (typeof doc['hook'] !== 'string' || doc['hook'].toLowerCase() !== 'notifications') return true;
-  if (!isJsonObject(doc['custom_data'])) return true;
-  const type = doc['custom_data']['type'];
+export function wantsNotification(settings: Pick<WebhookSettings, 'hook' | 'custom_data'>, name: string): boolean {
+  if (settings.hook !== 'notifications' || settings.custom_data === undefined) return true;
+  const type = settings.custom_data['type'];
   return type === name || type === 'all';
 }

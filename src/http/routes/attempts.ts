@@ -44,9 +44,8 @@ function window(ctx: RouteContext, maxRange: number): { from: Date; to: Date } {
 async function sendAttempts(ctx: RouteContext, deps: HttpDeps, hookId?: string): Promise<void> {
   const account = ctx.state.account;
   if (account === undefined) throw new Error('attempts route without the accountId param middleware');
-  if (hookId !== undefined) await deps.webhooks.get(account.id, hookId);
   const paging = readPaging(ctx.query, deps.pageSize);
-  const page = await deps.store.listAttempts(account.id, {
+  const page = await deps.attempts.list(account.id, {
     ...window(ctx, deps.maxAttemptRangeSeconds),
     ...paging.request,
     ...(hookId !== undefined ? { hookId } : {}),

@@ -50,14 +50,12 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
   });
 
   router.patch(base, async (ctx) => {
-    await deps.webhooks.reenable([accountId(ctx)], requestData(ctx));
+    await deps.webhooks.reenable(accountId(ctx), requestData(ctx), { descendants: false });
     writeSuccess(ctx, deps.envelope, 'hooks updated');
   });
 
   router.patch('/accounts/:accountId/descendants/webhooks', async (ctx) => {
-    const id = accountId(ctx);
-    const descendants = await deps.store.listDescendantIds(id);
-    await deps.webhooks.reenable([id, ...descendants], requestData(ctx));
+    await deps.webhooks.reenable(accountId(ctx), requestData(ctx), { descendants: true });
     writeSuccess(ctx, deps.envelope, 'hooks updated');
   });
 
@@ -98,7 +96,9 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
   });
 
   router.delete(`${base}/:hookId`, async (ctx) => {
-    const hook = await deps.webhooks.delete(accountId(ctx), hookId(ctx));
-    writeSuccess(ctx, deps.envelope, { ...presentWebhook(hook), _read_only: { deleted: true } });
+    const deleted = await deps.webhooks.delete(accountId(ctx), hookId(ctx));
+    // A hook whose stored document no longer parses is deleted all the same; only its id is known.
+    const shown = deleted.hook === null ? { id: deleted.id } : presentWebhook(deleted.hook);
+    writeSuccess(ctx, deps.envelope, { ...shown, _read_only: { deleted: true } });
   });
 }

@@ -4,7 +4,8 @@
  */
 import type { Db, IndexDescription } from 'mongodb';
 import type { JsonObject } from '../../domain/json.js';
-import type { AccountRecord, AttemptRecord, DeliveryRecord, DeliveryStatus, WebhookRecord } from '../store.js';
+import type { AccountRecord, AttemptRecord, DeliveryRecord, DeliveryStatus } from '../store.js';
+import type { StoredWebhook } from '../webhook-codec.js';
 
 export interface AccountDocument {
   _id: string;
@@ -134,7 +135,7 @@ export function toAccount({ _id, parentId, tree, apiKey, doc, revision, createdA
   return { id: _id, parentId, tree, apiKey, doc, revision, createdAt, modifiedAt };
 }
 
-export function toWebhook({ _id, accountId, doc, disabledReason, revision, createdAt, modifiedAt }: WebhookDocument): WebhookRecord {
+export function toStoredWebhook({ _id, accountId, doc, disabledReason, revision, createdAt, modifiedAt }: WebhookDocument): StoredWebhook {
   return { id: _id, accountId, doc, disabledReason, revision, createdAt, modifiedAt };
 }
 

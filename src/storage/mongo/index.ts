@@ -4,6 +4,7 @@
  */
 import { MongoClient } from 'mongodb';
 import type { Store } from '../store.js';
+import type { WebhookCodec } from '../webhook-codec.js';
 import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { deliveryStore } from './deliveries.js';
@@ -17,6 +18,8 @@ export interface MongoOptions {
   url: string;
   /** Defaults to the database named in the URL, else `callhook`. */
   dbName?: string;
+  /** Parses stored hooks into the model (shared with the SQLite adapter). */
+  codec: WebhookCodec;
 }
 
 /** The path segment of a mongodb:// or mongodb+srv:// URL (which may list several hosts). */
@@ -36,7 +39,7 @@ export async function openMongoStore(options: MongoOptions): Promise<Store> {
     }
     return {
       ...accountStore(c),
-      ...webhookStore(c),
+      ...webhookStore(c, options.codec),
       ...attemptStore(c),
       ...deliveryStore(c),
       ...settingStore(c),

@@ -1,34 +1,42 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { WebhookStore } from '../store.js';
-import { type Collections, type WebhookDocument, toWebhook } from './documents.js';
+import type { WebhookCodec } from '../webhook-codec.js';
+import { type Collections, type WebhookDocument, toStoredWebhook } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
 import { toHealth } from './health.js';
 
-export function webhookStore(c: Collections): WebhookStore {
+export function webhookStore(c: Collections, codec: WebhookCodec): WebhookStore {
+  const decode = (document: WebhookDocument) => codec.decode(toStoredWebhook(document));
+  /** A document this adapter just wrote from a validated draft always decodes. */
+  const written = (document: WebhookDocument) => {
+    const hook = decode(document);
+    if (hook === null) throw new Error(`webhook ${document._id} was written in a form the schema refuses`);
+    return hook;
+  };
   return {
     async createWebhook(accountId, hook) {
       const now = new Date();
       const document: WebhookDocument = {
         _id: hook.id,
         accountId,
-        doc: hook.doc,
+        doc: codec.encode(hook),
         disabledReason: null,
         revision: 1,
         createdAt: now,
         modifiedAt: now,
       };
       await conflictOnDuplicate(() => c.webhooks.insertOne(document), `webhook ${hook.id} exists`);
-      return toWebhook(document);
+      return written(document);
     },
 
     async getWebhook(accountId, hookId) {
       const doc = await c.webhooks.findOne({ _id: hookId, accountId });
-      return doc === null ? null : toWebhook(doc);
+      return doc === null ? null : decode(doc);
     },
 
     async listWebhooks(accountId) {
       const docs = await c.webhooks.find({ accountId }).sort({ _id: 1 }).toArray();
-      return docs.map(toWebhook);
+      return codec.decodeAll(docs.map(toStoredWebhook));
     },
 
     async countWebhooks(accountId) {
@@ -42,16 +50,16 @@ export function webhookStore(c: Collections): WebhookStore {
         .find({ accountId: { $in: [...accountIds] }, 'doc.enabled': { $ne: false } })
         .sort({ accountId: 1, _id: 1 })
         .toArray();
-      return docs.map(toWebhook);
+      return codec.decodeAll(docs.map(toStoredWebhook));
     },
 
     async replaceWebhook(accountId, hookId, expectedRevision, change) {
       const doc = await c.webhooks.findOneAndUpdate(
         { _id: hookId, accountId, revision: expectedRevision },
-        { $set: { doc: change.doc, disabledReason: change.disabledReason, modifiedAt: new Date() }, $inc: { revision: 1 } },
+        { $set: { doc: codec.encode(change), disabledReason: change.disabledReason, modifiedAt: new Date() }, $inc: { revision: 1 } },
         { returnDocument: 'after' },
       );
-      if (doc !== null) return toWebhook(doc);
+      if (doc !== null) return written(doc);
       if ((await c.webhooks.countDocuments({ _id: hookId, accountId }, { limit: 1 })) === 0) throw new NotFoundError(hookId);
       throw new ConflictError(`webhook ${hookId} changed since revision ${expectedRevision}`);
     },
@@ -61,7 +69,7 @@ export function webhookStore(c: Collections): WebhookStore {
       if (doc === null) return null;
       await c.deliveries.deleteMany({ accountId, hookId, status: 'pending' });
       await c.hookHealth.deleteOne({ _id: hookId, accountId });
-      return toWebhook(doc);
+      return { id: doc._id, hook: decode(doc) };
     },
 
     async reenableWebhooks(accountIds) {

@@ -3,6 +3,7 @@
  * does its work at once and returns a settled promise; statements are compiled once per store.
  */
 import type { Store } from '../store.js';
+import type { WebhookCodec } from '../webhook-codec.js';
 import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { callStore } from './calls.js';
@@ -22,6 +23,8 @@ export interface SqliteOptions {
    * commit so those survive too, at several times the cost per commit.
    */
   synchronous?: 'normal' | 'full';
+  /** Parses stored hooks into the model (shared with the MongoDB adapter). */
+  codec: WebhookCodec;
 }
 
 export function openSqliteStore(options: SqliteOptions): Store {
@@ -45,7 +48,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
 
   return {
     ...accountStore(db),
-    ...webhookStore(db),
+    ...webhookStore(db, options.codec),
     ...attemptStore(db),
     ...deliveryStore(db),
     ...settingStore(db),

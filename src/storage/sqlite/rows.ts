@@ -3,7 +3,8 @@
  * interfaces, so they satisfy the driver's Record<string, BindValue> parameter constraint.
  */
 import type { JsonObject } from '../../domain/json.js';
-import type { AccountRecord, AttemptRecord, DeliveryRecord, DeliveryStatus, WebhookRecord } from '../store.js';
+import type { AccountRecord, AttemptRecord, DeliveryRecord, DeliveryStatus } from '../store.js';
+import type { StoredWebhook } from '../webhook-codec.js';
 
 export type AccountRow = {
   id: string;
@@ -78,7 +79,7 @@ export function toAccount(row: AccountRow): AccountRecord {
   };
 }
 
-export function toWebhook(row: WebhookRow): WebhookRecord {
+export function toStoredWebhook(row: WebhookRow): StoredWebhook {
   return {
     id: row.id,
     accountId: row.account_id,

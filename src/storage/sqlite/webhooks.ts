@@ -1,14 +1,17 @@
 import type { JsonObject } from '../../domain/json.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { WebhookStore } from '../store.js';
+import type { WebhookCodec } from '../webhook-codec.js';
 import type { Database } from './driver.js';
 import { conflictOnDuplicate } from './errors.js';
 import { healthStatements } from './health.js';
-import { type WebhookRow, toJson, toWebhook } from './rows.js';
+import { type WebhookRow, toJson, toStoredWebhook } from './rows.js';
 
 type Scoped = { accountId: string; id: string };
 
-export function webhookStore(db: Database): WebhookStore {
+export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
+  const decode = (row: WebhookRow) => codec.decode(toStoredWebhook(row));
+  const decodeAll = (rows: WebhookRow[]) => codec.decodeAll(rows.map(toStoredWebhook));
   const insert = db.prepare<WebhookRow, WebhookRow>(
     `INSERT INTO webhooks (id, account_id, doc, disabled_reason, revision, created_at, modified_at)
      VALUES (@id, @account_id, @doc, @disabled_reason, @revision, @created_at, @modified_at) RETURNING *`,
@@ -39,6 +42,13 @@ export function webhookStore(db: Database): WebhookStore {
 
   const health = healthStatements(db);
 
+  /** A row this adapter just wrote from a validated draft always decodes. */
+  const written = (row: WebhookRow) => {
+    const hook = decode(row);
+    if (hook === null) throw new Error(`webhook ${row.id} was written in a form the schema refuses`);
+    return hook;
+  };
+
   const replace = (scope: Scoped, revision: number, doc: JsonObject, disabledReason: string | null): WebhookRow | undefined =>
     update.get({ ...scope, revision, doc: toJson(doc), disabledReason, now: Date.now() });
 
@@ -64,12 +74,13 @@ export function webhookStore(db: Database): WebhookStore {
   return {
     async createWebhook(accountId, hook) {
       const now = Date.now();
+      const doc = codec.encode(hook);
       const row = conflictOnDuplicate(
         () =>
           insert.get({
             id: hook.id,
             account_id: accountId,
-            doc: toJson(hook.doc),
+            doc: toJson(doc),
             disabled_reason: null,
             revision: 1,
             created_at: now,
@@ -78,16 +89,16 @@ export function webhookStore(db: Database): WebhookStore {
         `webhook ${hook.id} exists`,
       );
       if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
-      return toWebhook(row);
+      return written(row);
     },
 
     async getWebhook(accountId, hookId) {
       const row = byId.get({ accountId, id: hookId });
-      return row === undefined ? null : toWebhook(row);
+      return row === undefined ? null : decode(row);
     },
 
     async listWebhooks(accountId) {
-      return byAccount.all({ accountId }).map(toWebhook);
+      return decodeAll(byAccount.all({ accountId }));
     },
 
     async countWebhooks(accountId) {
@@ -96,20 +107,20 @@ export function webhookStore(db: Database): WebhookStore {
 
     async listEnabledWebhooks(accountIds) {
       if (accountIds.length === 0) return [];
-      return enabled.all({ accountIds: JSON.stringify(accountIds) }).map(toWebhook);
+      return decodeAll(enabled.all({ accountIds: JSON.stringify(accountIds) }));
     },
 
     async replaceWebhook(accountId, hookId, expectedRevision, change) {
       const scope = { accountId, id: hookId };
-      const row = replace(scope, expectedRevision, change.doc, change.disabledReason);
-      if (row !== undefined) return toWebhook(row);
+      const row = replace(scope, expectedRevision, codec.encode(change), change.disabledReason);
+      if (row !== undefined) return written(row);
       if (byId.get(scope) === undefined) throw new NotFoundError(hookId);
       throw new ConflictError(`webhook ${hookId} changed since revision ${expectedRevision}`);
     },
 
     async deleteWebhook(accountId, hookId) {
       const row = deleteHook.immediate({ accountId, id: hookId });
-      return row === undefined ? null : toWebhook(row);
+      return row === undefined ? null : { id: row.id, hook: decode(row) };
     },
 
     async reenableWebhooks(accountIds) {

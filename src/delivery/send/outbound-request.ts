@@ -3,14 +3,14 @@
  * headers, the delivery id, and signatures when the hook has secrets. Shared by deliveries and
  * pings so both look the same to a receiver.
  */
-import { shapeRequest } from '../domain/request-shape.js';
-import { signatureHeaders } from '../domain/signature.js';
-import type { JsonObject } from '../domain/json.js';
-import type { WebhookDoc } from '../domain/webhook.js';
-import { liveSecrets } from '../domain/webhook-secrets.js';
-import { attemptDoc } from '../domain/attempt-log.js';
-import { newId } from '../ids.js';
-import type { AttemptRecord, WebhookRecord } from '../storage/store.js';
+import { attemptDoc } from '../../domain/attempt-log.js';
+import type { JsonObject } from '../../domain/json.js';
+import { shapeRequest } from '../../domain/request-shape.js';
+import { signatureHeaders } from '../../domain/signature.js';
+import type { Webhook } from '../../domain/webhook.js';
+import { liveSecrets } from '../../domain/webhook-secrets.js';
+import { newId } from '../../ids.js';
+import type { AttemptRecord } from '../../storage/store.js';
 import type { HttpOutcome, OutboundRequest } from './http-client.js';
 
 export interface BuiltRequest {
@@ -19,8 +19,8 @@ export interface BuiltRequest {
   loggedBody: string;
 }
 
-export function buildOutboundRequest(hook: WebhookRecord, payload: JsonObject, deliveryId: string, nowMs: number): BuiltRequest {
-  const shaped = shapeRequest(hook.doc as WebhookDoc, payload);
+export function buildOutboundRequest(hook: Webhook, payload: JsonObject, deliveryId: string, nowMs: number): BuiltRequest {
+  const shaped = shapeRequest(hook.settings, payload);
   const loggedBody = shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? '');
   const headers: Record<string, string> = {
     'X-Hook-ID': hook.id,
@@ -31,7 +31,7 @@ export function buildOutboundRequest(hook: WebhookRecord, payload: JsonObject, d
       id: deliveryId,
       timestampSeconds: Math.floor(nowMs / 1000),
       body: loggedBody,
-      secrets: liveSecrets(hook.doc, nowMs),
+      secrets: liveSecrets(hook.secrets, nowMs),
     }),
   };
   return {
@@ -51,7 +51,7 @@ export interface AttemptContext {
 }
 
 /** The attempts-log record of one request sent with buildOutboundRequest. */
-export function attemptRecordFor(hook: WebhookRecord, built: BuiltRequest, outcome: HttpOutcome, context: AttemptContext): AttemptRecord {
+export function attemptRecordFor(hook: Webhook, built: BuiltRequest, outcome: HttpOutcome, context: AttemptContext): AttemptRecord {
   return {
     id: newId(),
     accountId: hook.accountId,
@@ -63,7 +63,7 @@ export function attemptRecordFor(hook: WebhookRecord, built: BuiltRequest, outco
       deliveryId: context.deliveryId,
       attempt: context.attempt,
       // Kazoo logs the hook's uri without the GET query; the query is the request's body here.
-      request: { method: built.request.method, uri: String(hook.doc['uri']), headers: built.request.headers, body: built.loggedBody },
+      request: { method: built.request.method, uri: hook.settings.uri, headers: built.request.headers, body: built.loggedBody },
       response: outcome,
       succeeded: context.succeeded,
       retriesLeft: context.retriesLeft,

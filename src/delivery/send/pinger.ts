@@ -2,21 +2,23 @@
  * `PUT …/webhooks/{ID}/ping`: Atende Simples' `ping` payload sent at once with the hook's verb,
  * format and signatures, its answer waited for, recorded in the attempts log, and returned.
  */
-import type { JsonObject } from '../domain/json.js';
-import { atendePayload } from '../domain/payloads/atende.js';
-import { isSuccess } from '../domain/retry-policy.js';
-import { newId } from '../ids.js';
-import type { Store, WebhookRecord } from '../storage/store.js';
+import type { JsonObject } from '../../domain/json.js';
+import { atendePayload } from '../../domain/payloads/atende.js';
+import { isSuccess } from '../../domain/retry-policy.js';
+import type { Webhook } from '../../domain/webhook.js';
+import { newId } from '../../ids.js';
+import type { AttemptRecord } from '../../storage/store.js';
 import type { HttpClient } from './http-client.js';
 import { attemptRecordFor, buildOutboundRequest } from './outbound-request.js';
 
 export class Pinger {
   constructor(
     private readonly http: HttpClient,
-    private readonly store: Store,
+    /** Writes the ping's attempts-log entry. */
+    private readonly log: (accountId: string, attempt: AttemptRecord) => Promise<void>,
   ) {}
 
-  async ping(hook: WebhookRecord): Promise<JsonObject> {
+  async ping(hook: Webhook): Promise<JsonObject> {
     // custom_data rides along at the top level, but never replaces the ping's own fields.
     const payload = atendePayload('ping', hook);
     const id = newId();
@@ -24,7 +26,7 @@ export class Pinger {
     const built = buildOutboundRequest(hook, payload, id, now);
     const outcome = await this.http.send(built.request);
     const succeeded = outcome.kind === 'response' && isSuccess(outcome.status);
-    await this.store.insertAttempt(
+    await this.log(
       hook.accountId,
       attemptRecordFor(hook, built, outcome, {
         hookEvent: 'ping',

@@ -6,11 +6,12 @@
  * so instances judging the same hook at once announce it once.
  */
 import type { Logger } from 'pino';
-import { ConflictError } from '../errors.js';
-import type { Metrics } from '../metrics.js';
-import type { Store, WebhookRecord } from '../storage/store.js';
+import type { Webhook } from '../../domain/webhook.js';
+import { ConflictError } from '../../errors.js';
+import type { Metrics } from '../../metrics.js';
+import type { Store } from '../../storage/store.js';
 
-export type DisabledListener = (hook: WebhookRecord, reason: string) => Promise<unknown>;
+export type DisabledListener = (hook: Webhook, reason: string) => Promise<unknown>;
 
 export class HookDisabler {
   constructor(
@@ -25,10 +26,12 @@ export class HookDisabler {
     // A concurrent API edit bumps the revision; read again and retry rather than lose either.
     for (let attempt = 0; attempt < 3; attempt += 1) {
       const hook = await this.store.getWebhook(accountId, hookId);
-      if (hook === null || hook.doc['enabled'] === false) return false;
+      if (hook === null || !hook.settings.enabled) return false;
       try {
         const disabled = await this.store.replaceWebhook(accountId, hookId, hook.revision, {
-          doc: { ...hook.doc, enabled: false },
+          settings: { ...hook.settings, enabled: false },
+          extra: hook.extra,
+          secrets: hook.secrets,
           disabledReason: reason,
         });
         this.metrics.hooksDisabled.inc({ reason: label });

@@ -4,6 +4,16 @@
  * its own queue, so it never delays deliveries to other receivers, nor other hooks of the same event.
  * Queues are bounded: when one is full the caller leaves the job in the store for later.
  */
+import type { DeliveryJob } from './ports.js';
+
+/** Per-destination lanes are keyed by origin: one receiver host, whatever the path. */
+export function destinationOf(job: DeliveryJob): string {
+  try {
+    return new URL(job.hook.settings.uri).origin;
+  } catch {
+    return 'invalid';
+  }
+}
 
 export interface DispatcherOptions {
   /** Concurrent requests to one destination. */

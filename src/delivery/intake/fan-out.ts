@@ -3,16 +3,16 @@
  * include_subaccounts), builds each hook's Kazoo payload, and stores one delivery per hook in the
  * outbox; hands the event to the call summaries too. Only after those writes may the caller ack.
  */
-import { gregorianToUnixMs, isChannelEvent, type CallEvent, type ChannelEvent } from '../domain/call-event.js';
-import { deliveryId } from '../domain/delivery-id.js';
-import { passesModifiers, selectHooks } from '../domain/hook-match.js';
-import { attemptLogEventName, buildKazooEvent, kazooHookName, withHookData } from '../domain/payloads/kazoo.js';
-import { customData } from '../domain/webhook.js';
-import type { Metrics } from '../metrics.js';
-import type { Store, WebhookRecord } from '../storage/store.js';
-import type { AccountDirectory, AccountFacts } from './account-directory.js';
-import type { CallSummaries } from './call-summaries.js';
-import type { Outbox } from './outbox.js';
+import { gregorianToUnixMs, isChannelEvent, type CallEvent, type ChannelEvent } from '../../domain/call-event.js';
+import { deliveryId } from '../../domain/delivery-id.js';
+import { passesModifiers, selectHooks } from '../../domain/hook-match.js';
+import { attemptLogEventName, buildKazooEvent, kazooHookName, withHookData } from '../../domain/payloads/kazoo.js';
+import { customData, type Webhook } from '../../domain/webhook.js';
+import type { Metrics } from '../../metrics.js';
+import type { Store } from '../../storage/store.js';
+import type { AccountDirectory, AccountFacts } from '../account-directory.js';
+import type { CallSummaries } from '../calls/call-summaries.js';
+import type { DeliveryPlanner } from '../outbox/outbox.js';
 
 export interface FanOutOptions {
   clusterId: string;
@@ -29,7 +29,7 @@ export class FanOut {
   constructor(
     private readonly store: Store,
     private readonly accounts: AccountDirectory,
-    private readonly outbox: Outbox,
+    private readonly outbox: DeliveryPlanner,
     private readonly options: FanOutOptions,
     private readonly metrics: Metrics,
     /** Atende-style call summaries; absent, only Kazoo channel payloads are produced. */
@@ -60,7 +60,7 @@ export class FanOut {
     event: ChannelEvent,
     key: string,
     account: AccountFacts,
-    candidates: readonly WebhookRecord[],
+    candidates: readonly Webhook[],
     receivedAt: Date,
   ): Promise<number> {
     const base = buildKazooEvent(event, {
@@ -74,7 +74,7 @@ export class FanOut {
       eventAccountId: account.id,
       ancestorIds: account.tree,
       hooks: candidates,
-    }).filter((hook) => passesModifiers(hook.doc, base));
+    }).filter((hook) => passesModifiers(hook.settings, base));
     if (hooks.length === 0) return 0;
     const eventAt = event.timestamp !== undefined ? gregorianToDate(event.timestamp, receivedAt) : receivedAt;
     const hookEvent = attemptLogEventName(event);
@@ -83,7 +83,7 @@ export class FanOut {
         id: deliveryId(key, hook.id),
         hook,
         hookEvent,
-        payload: withHookData(base, customData(hook.doc), this.options.clusterId),
+        payload: withHookData(base, customData(hook.settings), this.options.clusterId),
         eventAt,
       })),
     );

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseCidrs } from '../../src/domain/networks.js';
-import { HttpClient } from '../../src/delivery/http-client.js';
-import { Receiver } from '../support/receiver.js';
+import { parseCidrs } from '../../../src/domain/networks.js';
+import { HttpClient } from '../../../src/delivery/send/http-client.js';
+import { Receiver } from '../../support/receiver.js';
 
 const options = {
   timeoutMs: 500,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Batcher } from '../../src/delivery/batcher.js';
+import { Batcher } from '../../../src/delivery/outbox/batcher.js';
 
 describe('batcher (group commit)', () => {
   it('writes calls made in the same turn together and answers each caller', async () => {

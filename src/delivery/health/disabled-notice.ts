@@ -1,36 +1,36 @@
 /**
- * Kazoo notifications callhook raises itself (today `webhook_disabled`), delivered to the
- * account's `notifications` hooks (and `all` hooks, and ancestors' that include subaccounts) like
- * any other event: stored in the outbox, retried, logged.
+ * Kazoo's `webhook_disabled` notification, raised by callhook itself when it turns a hook off,
+ * delivered to the account's `notifications` hooks (and `all` hooks, and ancestors' that include
+ * subaccounts) like any other event: stored in the outbox, retried, logged.
  */
 import type { Logger } from 'pino';
-import { deliveryId } from '../domain/delivery-id.js';
-import { selectHooks } from '../domain/hook-match.js';
-import { withHookData } from '../domain/payloads/kazoo.js';
-import { wantsNotification, webhookDisabledNotification } from '../domain/payloads/notification.js';
-import { customData } from '../domain/webhook.js';
-import type { Store, WebhookRecord } from '../storage/store.js';
-import type { AccountDirectory } from './account-directory.js';
-import type { Outbox } from './outbox.js';
+import { deliveryId } from '../../domain/delivery-id.js';
+import { selectHooks } from '../../domain/hook-match.js';
+import { withHookData } from '../../domain/payloads/kazoo.js';
+import { wantsNotification, webhookDisabledNotification } from '../../domain/payloads/notification.js';
+import { customData, type Webhook } from '../../domain/webhook.js';
+import type { Store } from '../../storage/store.js';
+import type { AccountDirectory } from '../account-directory.js';
+import type { DeliveryPlanner } from '../outbox/outbox.js';
 
-export interface NotifierOptions {
+export interface DisabledNoticeOptions {
   clusterId: string;
   /** This instance's id, sent as the notification's `node`. */
   node: string;
   appVersion: string;
 }
 
-export class Notifier {
+export class DisabledNotice {
   constructor(
     private readonly store: Store,
     private readonly accounts: AccountDirectory,
-    private readonly outbox: Outbox,
-    private readonly options: NotifierOptions,
+    private readonly outbox: DeliveryPlanner,
+    private readonly options: DisabledNoticeOptions,
     private readonly log: Logger,
   ) {}
 
   /** `disabled` is the hook as its disabling saved it; its revision names this disable. */
-  async webhookDisabled(disabled: WebhookRecord, reason: string): Promise<number> {
+  async announce(disabled: Webhook, reason: string): Promise<number> {
     const name = 'webhook_disabled';
     const account = await this.accounts.lookup(disabled.accountId);
     if (account === null) return 0;
@@ -42,7 +42,7 @@ export class Notifier {
       hooks: candidates,
     })
       // A hook never hears of its own disabling: it is off, and it is the one failing.
-      .filter((hook) => hook.id !== disabled.id && wantsNotification(hook.doc, name));
+      .filter((hook) => hook.id !== disabled.id && wantsNotification(hook.settings, name));
     const key = `${name}|${disabled.id}|${disabled.revision}`;
     const base = webhookDisabledNotification({
       accountId: disabled.accountId,
@@ -57,7 +57,7 @@ export class Notifier {
         id: deliveryId(key, hook.id),
         hook,
         hookEvent: name,
-        payload: withHookData(base, customData(hook.doc), this.options.clusterId),
+        payload: withHookData(base, customData(hook.settings), this.options.clusterId),
         eventAt: disabled.modifiedAt,
       })),
     );

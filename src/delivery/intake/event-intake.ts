@@ -5,14 +5,14 @@
  * side answers 400); a store failure propagates, so the message is retried, never dropped.
  */
 import type { Logger } from 'pino';
-import { toCallEvent, type CallEvent } from '../domain/call-event.js';
-import { eventKey } from '../domain/delivery-id.js';
-import { isJsonObject, type JsonObject } from '../domain/json.js';
-import type { ValidationDetails } from '../errors.js';
-import type { Metrics } from '../metrics.js';
-import type { Validator } from '../validation/validator.js';
+import { toCallEvent, type CallEvent } from '../../domain/call-event.js';
+import { eventKey } from '../../domain/delivery-id.js';
+import { isJsonObject, type JsonObject } from '../../domain/json.js';
+import type { ValidationDetails } from '../../errors.js';
+import { Gate } from '../../lib/gate.js';
+import type { Metrics } from '../../metrics.js';
+import type { Validator } from '../../validation/validator.js';
 import type { FanOut, FanOutResult } from './fan-out.js';
-import { Gate } from './gate.js';
 
 export type ParsedEvent = { ok: true; event: CallEvent; message: JsonObject } | { ok: false; reason: string; details: ValidationDetails };
 

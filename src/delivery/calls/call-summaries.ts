@@ -9,16 +9,17 @@
  * however often it is produced, each hook gets it once.
  */
 import type { Logger } from 'pino';
-import { toCallEvent, type CallEvent } from '../domain/call-event.js';
-import { foldCall, recordingKeyOf, type CallState, type Recording } from '../domain/calls/call-state.js';
-import { callKeyOf } from '../domain/calls/grouping.js';
-import { deliveryId } from '../domain/delivery-id.js';
-import { selectHooks } from '../domain/hook-match.js';
-import { atendePayload, buildCallObject, type AtendeEventCode } from '../domain/payloads/atende.js';
-import type { CallRecord, Store, StoredCallEvent, WebhookRecord } from '../storage/store.js';
-import type { AccountDirectory, AccountFacts } from './account-directory.js';
-import type { Outbox, Planned } from './outbox.js';
-import { PollLoop } from './poll-loop.js';
+import { toCallEvent, type CallEvent } from '../../domain/call-event.js';
+import { foldCall, recordingKeyOf, type CallState, type Recording } from '../../domain/calls/call-state.js';
+import { callKeyOf } from '../../domain/calls/grouping.js';
+import { deliveryId } from '../../domain/delivery-id.js';
+import { selectHooks } from '../../domain/hook-match.js';
+import { atendePayload, buildCallObject, type AtendeEventCode } from '../../domain/payloads/atende.js';
+import type { Webhook } from '../../domain/webhook.js';
+import { PollLoop } from '../../lib/poll-loop.js';
+import type { CallRecord, Store, StoredCallEvent } from '../../storage/store.js';
+import type { AccountDirectory, AccountFacts } from '../account-directory.js';
+import type { DeliveryPlanner, PlannedDelivery } from '../outbox/outbox.js';
 
 export interface CallSummaryOptions {
   owner: string;
@@ -37,7 +38,7 @@ const summaryHooks = ['call.newcall', 'call.finished', 'call.audio_available'] a
 const checkBatch = 100;
 
 /** Hooks of `candidates` that take `code` (`all` hooks get Kazoo's events only). */
-function hooksFor(code: AtendeEventCode, account: AccountFacts, candidates: readonly WebhookRecord[]): WebhookRecord[] {
+function hooksFor(code: AtendeEventCode, account: AccountFacts, candidates: readonly Webhook[]): Webhook[] {
   return selectHooks({ hookName: code, eventAccountId: account.id, ancestorIds: account.tree, hooks: candidates, allHooks: false });
 }
 
@@ -56,7 +57,7 @@ export class CallSummaries {
   constructor(
     private readonly store: Store,
     private readonly accounts: AccountDirectory,
-    private readonly outbox: Outbox,
+    private readonly outbox: DeliveryPlanner,
     private readonly options: CallSummaryOptions,
     private readonly log: Logger,
   ) {
@@ -64,13 +65,7 @@ export class CallSummaries {
   }
 
   /** Records the event if the account (or an ancestor) has call.* hooks; returns deliveries stored. */
-  async track(
-    event: CallEvent,
-    key: string,
-    account: AccountFacts,
-    candidates: readonly WebhookRecord[],
-    receivedAt: Date,
-  ): Promise<number> {
+  async track(event: CallEvent, key: string, account: AccountFacts, candidates: readonly Webhook[], receivedAt: Date): Promise<number> {
     if (event.isLoopback) return 0;
     const wanted = summaryHooks.some((code) => hooksFor(code, account, candidates).length > 0);
     if (!wanted) return 0;
@@ -152,7 +147,7 @@ export class CallSummaries {
   private async emit(
     code: AtendeEventCode,
     account: AccountFacts,
-    candidates: readonly WebhookRecord[],
+    candidates: readonly Webhook[],
     callKey: string,
     state: CallState,
     eventAt: Date,
@@ -168,7 +163,7 @@ export class CallSummaries {
       ...(recording !== undefined ? { recording } : {}),
     });
     const eventKey = `${code}|${account.id}|${callKey}${recording !== undefined ? `|${recording.key}` : ''}`;
-    const planned: Planned[] = hooks.map((hook) => ({
+    const planned: PlannedDelivery[] = hooks.map((hook) => ({
       id: deliveryId(eventKey, hook.id),
       hook,
       hookEvent: code,

@@ -5,7 +5,7 @@
  * rebinding), and IPv4-mapped IPv6 forms are judged as the IPv4 address they carry.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { isAddressAllowed, type Cidr } from '../domain/networks.js';
+import { isAddressAllowed, type Cidr } from '../../domain/networks.js';
 
 export class BlockedAddressError extends Error {
   readonly code = 'EBLOCKED';

@@ -1,17 +1,42 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pino } from 'pino';
-import { Batcher } from '../../src/delivery/batcher.js';
-import { Dispatcher } from '../../src/delivery/dispatcher.js';
-import type { DeliveryJob } from '../../src/delivery/job.js';
-import { RetryScheduler } from '../../src/delivery/scheduler.js';
-import { openSqliteStore } from '../../src/storage/sqlite/index.js';
-import { buildAttempt, buildDelivery, buildHookDoc, newId } from '../support/store-fixtures.js';
+import { disableRule } from '../../../src/domain/disable-policy.js';
+import { OutcomeRecorder } from '../../../src/delivery/outbox/outcome-recorder.js';
+import { RetentionSweep } from '../../../src/delivery/outbox/retention-sweep.js';
+import { RetryScheduler } from '../../../src/delivery/outbox/retry-scheduler.js';
+import { Dispatcher } from '../../../src/delivery/send/dispatcher.js';
+import type { DeliveryJob } from '../../../src/delivery/send/ports.js';
+import type { Store } from '../../../src/storage/store.js';
+import { buildAttempt, buildDelivery, buildHook, newId } from '../../support/factories.js';
+import { memoryStore } from '../../support/stores.js';
 
 const hour = 3_600_000;
 
+const silent = pino({ level: 'silent' });
+
+function recorder(store: Store): OutcomeRecorder {
+  return new OutcomeRecorder(
+    store,
+    { owner: 'me', logSuccessfulAttempts: true, disableRule: disableRule('off', 6) },
+    async () => undefined,
+    silent,
+  );
+}
+
+function scheduler(store: Store, dispatcher: Dispatcher<DeliveryJob>, finishedRetentionMs = hour): RetryScheduler {
+  return new RetryScheduler(
+    store,
+    dispatcher,
+    recorder(store),
+    new RetentionSweep(store, { retentionMs: 24 * hour, finishedRetentionMs }, silent),
+    { owner: 'me', leaseMs: 60_000, pollIntervalMs: 1000, batchSize: 50, backoffMs: 5000 },
+    silent,
+  );
+}
+
 function setup() {
-  const store = openSqliteStore({ file: ':memory:' });
+  const store = memoryStore();
   const jobs: DeliveryJob[] = [];
   const dispatcher = new Dispatcher<DeliveryJob>(
     { maxPerDestination: 4, maxQueuedPerDestination: 2, maxInFlight: 4 },
@@ -22,31 +47,15 @@ function setup() {
     },
     () => undefined,
   );
-  const outcomes = new Batcher((entries: Parameters<typeof store.recordOutcomes>[0]) => store.recordOutcomes(entries));
-  const scheduler = new RetryScheduler(
-    store,
-    outcomes,
-    dispatcher,
-    {
-      owner: 'me',
-      leaseMs: 60_000,
-      pollIntervalMs: 1000,
-      batchSize: 50,
-      retentionMs: 24 * hour,
-      finishedRetentionMs: hour,
-      backoffMs: 5000,
-    },
-    pino({ level: 'silent' }),
-  );
-  return { store, jobs, scheduler };
+  return { store, jobs, scheduler: scheduler(store, dispatcher) };
 }
 
 describe('retry scheduler', () => {
   it('brings due deliveries back, postpones those of disabled hooks, cancels those of deleted hooks', async () => {
     const { store, jobs, scheduler } = setup();
     const accountId = newId();
-    const live = await store.createWebhook(accountId, { id: newId(), doc: buildHookDoc() });
-    const off = await store.createWebhook(accountId, { id: newId(), doc: buildHookDoc({ enabled: false }) });
+    const live = await store.createWebhook(accountId, buildHook());
+    const off = await store.createWebhook(accountId, buildHook({ enabled: false }));
     const past = new Date(Date.now() - 1000);
     const due = buildDelivery(accountId, live.id, past);
     const later = buildDelivery(accountId, live.id, new Date(Date.now() + hour));
@@ -72,7 +81,7 @@ describe('retry scheduler', () => {
   it('hands deliveries back with a backoff when their destination queue is full', async () => {
     const { store, jobs, scheduler } = setup();
     const accountId = newId();
-    const hook = await store.createWebhook(accountId, { id: newId(), doc: buildHookDoc() });
+    const hook = await store.createWebhook(accountId, buildHook());
     const past = new Date(Date.now() - 1000);
     const many = Array.from({ length: 10 }, () => buildDelivery(accountId, hook.id, past));
     await store.insertDeliveries(many);
@@ -89,7 +98,7 @@ describe('retry scheduler', () => {
   });
 
   it('sweeps old attempts and failed deliveries after the retention, delivered ones much sooner', async () => {
-    const { store, scheduler } = setup();
+    const { store, scheduler: sweepNow } = setup();
     const accountId = newId();
     const hookId = newId();
     await store.insertAttempt(accountId, buildAttempt(accountId, hookId, new Date(Date.now() - 48 * hour)));
@@ -99,27 +108,17 @@ describe('retry scheduler', () => {
     const failed = buildDelivery(accountId, hookId, new Date(), { status: 'failed' });
     await store.insertDeliveries([delivered, failed]);
     // Pretend they finished two hours ago.
-    const sweepLater = new RetryScheduler(
+    const sweepLater = scheduler(
       store,
-      new Batcher((entries: Parameters<typeof store.recordOutcomes>[0]) => store.recordOutcomes(entries)),
       new Dispatcher<DeliveryJob>(
         { maxPerDestination: 1, maxQueuedPerDestination: 1, maxInFlight: 1 },
         () => 'x',
         async () => undefined,
         () => undefined,
       ),
-      {
-        owner: 'me',
-        leaseMs: 60_000,
-        pollIntervalMs: 1000,
-        batchSize: 50,
-        retentionMs: 24 * hour,
-        finishedRetentionMs: -2 * hour + 1,
-        backoffMs: 5000,
-      },
-      pino({ level: 'silent' }),
+      -2 * hour + 1,
     );
-    await scheduler.tick();
+    await sweepNow.tick();
     const page = await store.listAttempts(accountId, { from: new Date(0), to: new Date() });
     assert.deepEqual(
       page.items.map((a) => a.id),

@@ -7,7 +7,7 @@
  */
 import { isIP } from 'node:net';
 import { Agent, buildConnector, request, type Dispatcher } from 'undici';
-import { isAddressAllowed, type Cidr } from '../domain/networks.js';
+import { isAddressAllowed, type Cidr } from '../../domain/networks.js';
 import { BlockedAddressError, guardedLookup } from './guarded-lookup.js';
 
 export interface HttpClientOptions {

@@ -1,0 +1,96 @@
+/**
+ * The write side of the outbox: stores one delivery per (event, hook), leased to this instance,
+ * many events per write, then offers what was new to the send stage. Whatever produces events
+ * (call events, notifications, call summaries) comes through here, so each gets the same duplicate
+ * collapsing (deterministic ids) and the same at-least-once guarantee. A delivery the send stage
+ * cannot take now (its destination's queue is full) stays in the store and is tried again shortly.
+ */
+import type { Logger } from 'pino';
+import type { JsonObject } from '../../domain/json.js';
+import type { Webhook } from '../../domain/webhook.js';
+import type { Metrics } from '../../metrics.js';
+import type { NewDelivery, Store } from '../../storage/store.js';
+import type { DeliveryQueue } from '../send/ports.js';
+import { Batcher } from './batcher.js';
+import type { OutcomeRecorder } from './outcome-recorder.js';
+
+/** One delivery to store: the hook it goes to and what it carries. */
+export interface PlannedDelivery {
+  id: string;
+  hook: Webhook;
+  /** The event name the attempts log shows (CHANNEL_CREATE, webhook_disabled, call.finished …). */
+  hookEvent: string;
+  payload: JsonObject;
+  eventAt: Date;
+}
+
+/** What event sources depend on. */
+export interface DeliveryPlanner {
+  /** Stores the deliveries (those already stored are skipped) and returns how many were new. */
+  enqueue(planned: readonly PlannedDelivery[]): Promise<number>;
+}
+
+export interface OutboxOptions {
+  owner: string;
+  leaseMs: number;
+  /** How long a delivery the send stage refused waits before it is offered again. */
+  refusedBackoffMs: number;
+}
+
+/** Inserts groups of deliveries together; each inserted id goes to the first group that had it. */
+function writer(store: Store): Batcher<NewDelivery[], string[]> {
+  // Groups are whatever arrived while the previous write ran (see Batcher): under load that is many
+  // events per commit, and an idle system still writes at once.
+  return new Batcher(async (groups) => {
+    const inserted = new Set(await store.insertDeliveries(groups.flat()));
+    return groups.map((group) => group.filter((delivery) => inserted.delete(delivery.id)).map((delivery) => delivery.id));
+  });
+}
+
+export class Outbox implements DeliveryPlanner {
+  private readonly writer: Batcher<NewDelivery[], string[]>;
+
+  constructor(
+    store: Store,
+    private readonly queue: DeliveryQueue,
+    private readonly outcomes: OutcomeRecorder,
+    private readonly options: OutboxOptions,
+    private readonly metrics: Metrics,
+    private readonly log: Logger,
+  ) {
+    this.writer = writer(store);
+  }
+
+  async enqueue(planned: readonly PlannedDelivery[]): Promise<number> {
+    if (planned.length === 0) return 0;
+    const now = Date.now();
+    const deliveries: NewDelivery[] = planned.map((item) => ({
+      id: item.id,
+      accountId: item.hook.accountId,
+      hookId: item.hook.id,
+      hookEvent: item.hookEvent,
+      payload: item.payload,
+      status: 'pending',
+      attemptCount: 0,
+      nextAttemptAt: new Date(now),
+      leaseOwner: this.options.owner,
+      leaseExpiresAt: new Date(now + this.options.leaseMs),
+      eventAt: item.eventAt,
+    }));
+    const inserted = new Set(await this.writer.add(deliveries));
+    this.metrics.deliveriesCreated.inc(inserted.size);
+    if (inserted.size < deliveries.length) {
+      this.log.debug({ event: planned[0]?.hookEvent, duplicates: deliveries.length - inserted.size }, 'event seen before');
+    }
+    const stamp = new Date(now);
+    deliveries.forEach((delivery, index) => {
+      const hook = planned[index]?.hook;
+      if (hook === undefined || !inserted.has(delivery.id)) return;
+      if (this.queue.offer({ delivery: { ...delivery, createdAt: stamp, updatedAt: stamp }, hook })) return;
+      this.outcomes
+        .settle(delivery, 'pending', now + this.options.refusedBackoffMs)
+        .catch((error: unknown) => this.log.warn({ err: error, delivery_id: delivery.id }, 'could not hand a delivery back'));
+    });
+    return inserted.size;
+  }
+}

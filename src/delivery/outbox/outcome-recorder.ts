@@ -1,0 +1,79 @@
+/**
+ * The outbox's side of an attempt: the attempts-log entry, the delivery's new state and the hook's
+ * health sample are written together, many attempts per store write (no delivery waits on them).
+ * Then the hook is judged: a 410 Gone, or a failure that makes the auto-disable rule hold, turns
+ * it off. Deliveries put back without an attempt (hook disabled, queue full) come through here too.
+ */
+import type { Logger } from 'pino';
+import { type DisableRule, disableReason, failuresToKeep, shouldDisable } from '../../domain/disable-policy.js';
+import type { Webhook } from '../../domain/webhook.js';
+import type { AttemptOutcome, DeliveryRecord, RecordedOutcome, Store } from '../../storage/store.js';
+import type { AttemptReport, OutcomeSink } from '../send/ports.js';
+import { Batcher } from './batcher.js';
+
+export interface OutcomeRecorderOptions {
+  /** This instance's lease owner id: an outcome applies only while it still holds the lease. */
+  owner: string;
+  logSuccessfulAttempts: boolean;
+  disableRule: DisableRule;
+}
+
+/** Turns a hook off; resolves once done (or found already off). */
+export type DisableHook = (hook: Webhook, reason: string, label: 'gone' | 'failures') => Promise<unknown>;
+
+const goneReason = 'the receiver answered 410 Gone';
+
+export class OutcomeRecorder implements OutcomeSink {
+  private readonly batch: Batcher<AttemptOutcome, RecordedOutcome>;
+
+  constructor(
+    store: Store,
+    private readonly options: OutcomeRecorderOptions,
+    private readonly disable: DisableHook,
+    private readonly log: Logger,
+  ) {
+    // A 10 ms window: outcomes are bookkeeping no delivery waits on, so they can wait for company.
+    this.batch = new Batcher((entries) => store.recordOutcomes(entries), 1000, 10);
+  }
+
+  async record(report: AttemptReport): Promise<void> {
+    const { job, decision, attempt, at } = report;
+    const { hook, delivery } = job;
+    if (decision.gone) this.turnOff(hook, goneReason, 'gone');
+    const recorded = await this.batch.add({
+      accountId: hook.accountId,
+      deliveryId: delivery.id,
+      owner: this.options.owner,
+      outcome: { status: decision.status, attemptCount: decision.attemptsMade, nextAttemptAt: decision.nextAttemptAt },
+      attempt: decision.succeeded && !this.options.logSuccessfulAttempts ? null : attempt,
+      health: { hookId: hook.id, sample: { succeeded: decision.succeeded, at, keep: failuresToKeep(this.options.disableRule) } },
+    });
+    // The lease moved on (we were too slow) or the delivery went with its hook: the attempt
+    // stands in the log; the outbox record belongs to whoever holds it now.
+    if (!recorded.applied) this.log.warn({ delivery_id: delivery.id }, 'outcome not recorded in the outbox: lease lost');
+    if (!decision.succeeded && recorded.health !== null && shouldDisable(recorded.health, this.options.disableRule, Date.now())) {
+      this.turnOff(hook, disableReason, 'failures');
+    }
+  }
+
+  /** Puts a leased delivery back (or cancels it) without an attempt, releasing the lease. */
+  async settle(
+    delivery: Pick<DeliveryRecord, 'accountId' | 'id' | 'attemptCount'>,
+    status: 'pending' | 'cancelled',
+    atMs: number,
+  ): Promise<void> {
+    await this.batch.add({
+      accountId: delivery.accountId,
+      deliveryId: delivery.id,
+      owner: this.options.owner,
+      outcome: { status, attemptCount: delivery.attemptCount, nextAttemptAt: new Date(atMs) },
+      attempt: null,
+    });
+  }
+
+  private turnOff(hook: Webhook, reason: string, label: 'gone' | 'failures'): void {
+    this.disable(hook, reason, label).catch((error: unknown) =>
+      this.log.error({ err: error, account_id: hook.accountId, hook_id: hook.id }, 'could not disable a webhook'),
+    );
+  }
+}

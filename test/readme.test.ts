@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startTestApp, type TestApp } from './support/app.js';
+import { useTestApp, type TestApp } from './support/app.js';
 
 const run = promisify(execFile);
 
@@ -24,10 +24,10 @@ function walkthrough(): { script: string; key: string } {
 describe('README walk-through', () => {
   const { script, key } = walkthrough();
   let app: TestApp;
+  const ctx = useTestApp({ masterApiKey: key, allowedNetworks: [] });
   before(async () => {
-    app = await startTestApp({ masterApiKey: key, allowedNetworks: [] });
+    ({ app } = ctx);
   });
-  after(() => app.stop());
 
   it('runs verbatim and leaves the account it created with no hooks', async () => {
     const localUrl = `${app.baseUrl.replace('127.0.0.1', 'localhost')}`;

@@ -1,7 +1,9 @@
 /**
  * Crossbar paging: `page_size` (default from config), opaque `start_key` / `next_start_key`,
- * `paginate=false` for everything. Keys are base64url so clients treat them as opaque, as in Kazoo 4.
+ * `paginate=false` for everything. Keys come from the one cursor codec (domain/page-cursor.ts), so a
+ * key no listing could have issued is a 400 everywhere.
  */
+import { decodeIdCursor, encodeIdCursor } from '../domain/page-cursor.js';
 import type { PageRequest } from '../storage/store.js';
 import type { PageFields } from './envelope.js';
 
@@ -36,14 +38,6 @@ export function pageFields(paging: PagingQuery, itemCount: number, nextStartKey:
   };
 }
 
-export function encodeKey(key: string): string {
-  return Buffer.from(key, 'utf8').toString('base64url');
-}
-
-export function decodeKey(key: string): string {
-  return Buffer.from(key, 'base64url').toString('utf8');
-}
-
 /**
  * Pages through an in-memory list sorted by key in the direction given (small lists: an account's
  * hooks). Resuming starts at the first key at or past the start key, so a page boundary survives
@@ -57,12 +51,12 @@ export function pageOf<T>(
 ): { items: T[]; nextStartKey?: string } {
   let start = 0;
   if (request.startKey !== undefined) {
-    const key = decodeKey(request.startKey);
+    const key = decodeIdCursor(request.startKey);
     const index = items.findIndex((item) => (descending ? keyOf(item) <= key : keyOf(item) >= key));
     start = index === -1 ? items.length : index;
   }
   if (request.limit === undefined) return { items: items.slice(start) };
   const page = items.slice(start, start + request.limit);
   const next = items[start + request.limit];
-  return next === undefined ? { items: page } : { items: page, nextStartKey: encodeKey(keyOf(next)) };
+  return next === undefined ? { items: page } : { items: page, nextStartKey: encodeIdCursor(keyOf(next)) };
 }

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { JsonObject } from '../../src/domain/json.js';
-import { startTestApp, type TestApp } from '../support/app.js';
-import { AMQP_URL, deleteQueues, publishKazooEvents, sleep, uniqueName, until } from '../support/amqp.js';
+import { newStorePlace, startTestApp, type TestApp } from '../support/app.js';
+import { AMQP_URL, deleteQueues, publishKazooEvents, uniqueName } from '../support/amqp.js';
+import { sleep, until } from '../support/wait.js';
 import { CallScript, type Leg } from '../support/call-script.js';
 import { dataOf } from '../support/client.js';
 import { Receiver, type ReceivedRequest } from '../support/receiver.js';
@@ -299,32 +297,30 @@ describe('Atende-style call summaries from Kazoo events over RabbitMQ', () => {
 describe('call summaries with two instances consuming one queue and sharing one store', () => {
   const queue = uniqueName('callhook.test.calls2');
   let receiver: Receiver;
-  let dataDir: string;
+  const place = newStorePlace();
   const apps: TestApp[] = [];
   before(async () => {
     receiver = await Receiver.start();
-    dataDir = mkdtempSync(join(tmpdir(), 'callhook-calls-'));
   });
   after(async () => {
     for (const app of apps) await app.stop();
     await receiver.close();
     await deleteQueues(AMQP_URL, [queue, `${queue}.dead`]);
-    rmSync(dataDir, { recursive: true, force: true });
+    await place.dispose();
   });
 
   it('each call yields exactly one newcall and one finished per hook', async () => {
     const options = {
       ...quickDelivery,
-      dataDir,
       amqpUrl: AMQP_URL,
       amqpQueue: queue,
       amqpDeadLetterQueue: `${queue}.dead`,
       amqpPrefetch: 1,
       callSettleMs: 300,
     };
-    const first = await startScenario(options);
+    const first = await startScenario(options, place);
     apps.push(first.app);
-    const second = await startTestApp(options);
+    const second = await startTestApp(options, place);
     apps.push(second);
     await first.app.app.consumer?.waitUntilUp(10_000);
     await second.app.consumer?.waitUntilUp(10_000);

@@ -8,16 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { AmqpState, InboundMessage } from '../../src/amqp/consumer.js';
 import { AmqpConsumer } from '../../src/amqp/consumer.js';
-import {
-  AMQP_URL,
-  closeBrokerConnections,
-  deleteQueues,
-  publishKazooEvent,
-  publishKazooEvents,
-  queueDepth,
-  sleep,
-  until,
-} from '../support/amqp.js';
+import { AMQP_URL, closeBrokerConnections, deleteQueues, publishKazooEvent, publishKazooEvents, queueDepth } from '../support/amqp.js';
+import { sleep, until } from '../support/wait.js';
 import { EXCHANGE, Gate, callEvent, log, makeRig, range, seqOf, startConsumer } from './harness.js';
 
 /** Samples state() every few ms, so a short 'down' between two 'up's is not missed. */

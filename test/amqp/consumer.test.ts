@@ -17,9 +17,8 @@ import {
   publishRaw,
   queueDepth,
   readQueue,
-  sleep,
-  until,
 } from '../support/amqp.js';
+import { sleep, until } from '../support/wait.js';
 import { EXCHANGE, Gate, callEvent, makeRig, range, seqOf, startConsumer } from './harness.js';
 
 describe('AMQP consumer: handler verdicts', { timeout: 60_000 }, () => {

@@ -3,16 +3,8 @@ import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
 import { buildKazooPayload } from '../../src/domain/payloads/kazoo.js';
 import { toCallEvent, type ChannelEvent } from '../../src/domain/call-event.js';
-import {
-  AMQP_URL,
-  closeBrokerConnections,
-  deleteQueues,
-  publishKazooEvents,
-  publishRaw,
-  readQueue,
-  uniqueName,
-  until,
-} from '../support/amqp.js';
+import { AMQP_URL, closeBrokerConnections, deleteQueues, publishKazooEvents, publishRaw, readQueue, uniqueName } from '../support/amqp.js';
+import { until } from '../support/wait.js';
 import { buildKazooMessage } from '../support/factories.js';
 import { Receiver } from '../support/receiver.js';
 import { startTestApp, type TestApp } from '../support/app.js';
@@ -126,7 +118,7 @@ describe('two instances on one queue and one store', () => {
   before(async () => {
     receiver = await Receiver.start();
     first = await startScenario({ amqpUrl: AMQP_URL, amqpQueue: queue, amqpDeadLetterQueue: `${queue}.dead` });
-    second = await startTestApp({ ...first.app.config, port: 0 });
+    second = await startTestApp(first.app.config, first.app.place);
     await first.app.app.consumer?.waitUntilUp(10_000);
     await second.app.consumer?.waitUntilUp(10_000);
   });

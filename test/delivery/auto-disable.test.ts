@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { until } from '../support/amqp.js';
+import { until } from '../support/wait.js';
 import { dataOf } from '../support/client.js';
 import { buildKazooMessage, newHexId } from '../support/factories.js';
 import type { ReceivedRequest } from '../support/receiver.js';

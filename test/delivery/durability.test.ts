@@ -1,30 +1,26 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Client } from '../support/client.js';
 import { buildKazooMessage } from '../support/factories.js';
-import { masterApiKey } from '../support/app.js';
+import { masterApiKey, newStorePlace } from '../support/app.js';
 import { spawnApp } from '../support/process.js';
 import { Receiver } from '../support/receiver.js';
 import { startScenario, type Scenario } from '../support/scenario.js';
 
 describe('durability: kill -9 and restart', () => {
   let receiver: Receiver;
-  let dataDir: string;
+  const place = newStorePlace();
   before(async () => {
     receiver = await Receiver.start();
-    dataDir = mkdtempSync(join(tmpdir(), 'callhook-kill-'));
   });
   after(async () => {
     await receiver.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await place.dispose();
   });
 
   it('delivers, after a restart, everything that was accepted before the kill', async () => {
     const env = {
-      CALLHOOK_DATA_DIR: dataDir,
+      ...place.env,
       CALLHOOK_MASTER_API_KEY: masterApiKey,
       CALLHOOK_ALLOWED_NETWORKS: '127.0.0.0/8',
       CALLHOOK_LEASE_S: '5',

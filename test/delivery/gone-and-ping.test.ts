@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { formatSecret } from '../../src/domain/signature.js';
-import { until } from '../support/amqp.js';
+import { until } from '../support/wait.js';
 import { dataOf } from '../support/client.js';
 import { buildKazooMessage, newHexId } from '../support/factories.js';
 import { useScenario } from '../support/scenario.js';

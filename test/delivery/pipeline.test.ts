@@ -4,16 +4,7 @@ import { unixMsToGregorian } from '../../src/domain/call-event.js';
 import { dataOf } from '../support/client.js';
 import { buildKazooMessage, newHexId } from '../support/factories.js';
 import { useScenario } from '../support/scenario.js';
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not reached in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+import { until } from '../support/wait.js';
 
 describe('event pipeline through POST /v2/events', () => {
   const ctx = useScenario();

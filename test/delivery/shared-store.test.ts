@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { masterApiKey, startTestApp, type TestApp } from '../support/app.js';
-import { until } from '../support/amqp.js';
+import { masterApiKey, newStorePlace, startTestApp, type StorePlace, type TestApp } from '../support/app.js';
 import { Client, dataOf } from '../support/client.js';
 import { buildKazooMessage } from '../support/factories.js';
 import { Receiver } from '../support/receiver.js';
 import { quickDelivery } from '../support/scenario.js';
+import { until } from '../support/wait.js';
 
 /** Requests per `webhook-id`, in arrival order. */
 function byDelivery(receiver: Receiver, path: string): Map<string, number[]> {
@@ -27,10 +24,10 @@ async function deliveredCount(app: TestApp): Promise<number> {
 
 describe('instances sharing one store', () => {
   let receiver: Receiver;
-  let dataDir: string;
+  let place: StorePlace;
   const running: TestApp[] = [];
   const start = async (): Promise<TestApp> => {
-    const app = await startTestApp({ ...quickDelivery, dataDir });
+    const app = await startTestApp(quickDelivery, place);
     running.push(app);
     return app;
   };
@@ -48,7 +45,7 @@ describe('instances sharing one store', () => {
   });
 
   it('never sends one attempt twice: every delivery gets exactly its retries, spread over both instances', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'callhook-shared-'));
+    place = newStorePlace();
     const a = await start();
     const b = await start();
     receiver.respond({ status: 500 });
@@ -83,11 +80,11 @@ describe('instances sharing one store', () => {
     assert.ok(fromB > 0, 'the second instance took retries it never saw the event of');
     await stop(a);
     await stop(b);
-    rmSync(dataDir, { recursive: true, force: true });
+    await place.dispose();
   });
 
   it('a restart in the middle of a retry schedule keeps the schedule and the delivery id', async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'callhook-restart-'));
+    place = newStorePlace();
     const first = await start();
     receiver.respond({ status: 503 });
     let client = new Client(first.baseUrl);
@@ -133,6 +130,6 @@ describe('instances sharing one store', () => {
       ],
     );
     await stop(second);
-    rmSync(dataDir, { recursive: true, force: true });
+    await place.dispose();
   });
 });

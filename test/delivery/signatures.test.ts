@@ -5,7 +5,7 @@ import { Webhook } from 'standardwebhooks';
 import { formatSecret } from '../../src/domain/signature.js';
 import { dataOf } from '../support/client.js';
 import { buildKazooMessage, newHexId } from '../support/factories.js';
-import { until } from '../support/amqp.js';
+import { until } from '../support/wait.js';
 import { useScenario } from '../support/scenario.js';
 
 describe('signed deliveries', () => {

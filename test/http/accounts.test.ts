@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Client, dataOf } from '../support/client.js';
-import { masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+import { before, describe, it } from 'node:test';
+import { type Client, dataOf } from '../support/client.js';
+import { masterApiKey, useTestApp, type TestApp } from '../support/app.js';
 
 describe('accounts', () => {
   let app: TestApp;
   let client: Client;
   let master: { token: string; accountId: string };
+  const ctx = useTestApp();
   before(async () => {
-    app = await startTestApp();
-    client = new Client(app.baseUrl);
+    ({ app, client } = ctx);
     master = await client.login(masterApiKey);
   });
-  after(() => app.stop());
 
   it('creates a child with PUT /v2/accounts/{parent} and reads it back', async () => {
     const created = await client.request('PUT', `/v2/accounts/${master.accountId}`, {

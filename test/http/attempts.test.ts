@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { unixMsToGregorian } from '../../src/domain/call-event.js';
-import { Client, dataOf } from '../support/client.js';
-import { masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+import { type Client, dataOf } from '../support/client.js';
+import { masterApiKey, useTestApp, type TestApp } from '../support/app.js';
 
 type Attempt = { hook_id: string; timestamp: number; result: string; n: number };
 
@@ -14,9 +14,9 @@ describe('attempts log', () => {
   let hookA: string;
   let hookB: string;
   const now = Date.now();
+  const ctx = useTestApp();
   before(async () => {
-    app = await startTestApp();
-    client = new Client(app.baseUrl);
+    ({ app, client } = ctx);
     const master = await client.login(masterApiKey);
     account = await client.createAccount(master.token, master.accountId, 'Attempts');
     const make = async (name: string): Promise<string> =>
@@ -29,7 +29,6 @@ describe('attempts log', () => {
     hookA = await make('a');
     hookB = await make('b');
   });
-  after(() => app.stop());
 
   it('is empty until deliveries exist', async () => {
     const reply = await client.request('GET', `/v2/accounts/${account.id}/webhooks/attempts`, { token: account.token });

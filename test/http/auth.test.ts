@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
-import { Client, dataOf } from '../support/client.js';
-import { jwtSecret, masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+import { type Client, dataOf } from '../support/client.js';
+import { jwtSecret, masterApiKey, newStorePlace, startTestApp, useTestApp } from '../support/app.js';
 
 describe('PUT /v2/api_auth', () => {
-  let app: TestApp;
   let client: Client;
+  const ctx = useTestApp();
   before(async () => {
-    app = await startTestApp();
-    client = new Client(app.baseUrl);
+    ({ client } = ctx);
   });
-  after(() => app.stop());
 
   it('exchanges the master API key for a JWT with exp, 201, account id in data', async () => {
     const reply = await client.request('PUT', '/v2/api_auth', { data: { api_key: masterApiKey } });
@@ -89,29 +87,21 @@ describe('PUT /v2/api_auth', () => {
 
 describe('master account bootstrap', () => {
   it('generates a key when none is configured and keeps one master across restarts', async () => {
-    const { mkdtempSync, rmSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { buildApp } = await import('../../src/app.js');
-    const { loadConfig } = await import('../../src/config.js');
-    const dataDir = mkdtempSync(join(tmpdir(), 'callhook-boot-'));
+    const place = newStorePlace();
     try {
-      const config = loadConfig({}, { port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent' });
-      const first = await buildApp(config);
-      await first.start();
-      const master = await first.store.getMasterAccount();
+      const first = await startTestApp({ masterApiKey: undefined }, place);
+      const master = await first.app.store.getMasterAccount();
       await first.stop();
       assert.ok(master !== null);
       assert.match(master.apiKey, /^[0-9a-f]{64}$/);
 
-      const second = await buildApp(loadConfig({}, { ...config, masterApiKey: 'configured-key-0123456789' }));
-      await second.start();
-      const again = await second.store.getMasterAccount();
+      const second = await startTestApp({ masterApiKey: 'configured-key-0123456789' }, place);
+      const again = await second.app.store.getMasterAccount();
       await second.stop();
       assert.equal(again?.id, master.id, 'the same master account');
       assert.equal(again?.apiKey, 'configured-key-0123456789', 'the configured key replaces the generated one');
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      await place.dispose();
     }
   });
 });

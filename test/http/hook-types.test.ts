@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Client, dataOf } from '../support/client.js';
-import { masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+import { before, describe, it } from 'node:test';
+import { type Client, dataOf } from '../support/client.js';
+import { masterApiKey, useTestApp } from '../support/app.js';
 
 describe('GET /v2/webhooks and samples (no account)', () => {
-  let app: TestApp;
   let client: Client;
+  const ctx = useTestApp();
   before(async () => {
-    app = await startTestApp();
-    client = new Client(app.baseUrl);
+    ({ client } = ctx);
   });
-  after(() => app.stop());
 
   it('lists the hook types callhook fires, without a token, in Kazoo order', async () => {
     const reply = await client.request('GET', '/v2/webhooks?_=1');

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Client } from '../support/client.js';
-import { masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+import { before, describe, it } from 'node:test';
+import { type Client } from '../support/client.js';
+import { masterApiKey, useTestApp, type TestApp } from '../support/app.js';
 
 describe('Crossbar protocol details', () => {
   let app: TestApp;
   let client: Client;
+  const ctx = useTestApp({ bodyLimitBytes: 4096 });
   before(async () => {
-    app = await startTestApp({ bodyLimitBytes: 4096 });
-    client = new Client(app.baseUrl);
+    ({ app, client } = ctx);
   });
-  after(() => app.stop());
 
   it('wraps every success in the full envelope and echoes X-Request-ID', async () => {
     const { token, accountId } = await client.login(masterApiKey);

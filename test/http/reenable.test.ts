@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Client, dataOf } from '../support/client.js';
-import { masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+import { before, describe, it } from 'node:test';
+import { type Client, dataOf } from '../support/client.js';
+import { masterApiKey, useTestApp, type TestApp } from '../support/app.js';
 
 describe('bulk re-enable (PATCH …/webhooks and …/descendants/webhooks)', () => {
   let app: TestApp;
   let client: Client;
   let parent: { id: string; token: string };
   let child: { id: string; token: string };
+  const ctx = useTestApp();
   before(async () => {
-    app = await startTestApp();
-    client = new Client(app.baseUrl);
+    ({ app, client } = ctx);
     const master = await client.login(masterApiKey);
     parent = await client.createAccount(master.token, master.accountId, 'Parent');
     child = await client.createAccount(parent.token, parent.id, 'Child');
   });
-  after(() => app.stop());
 
   async function hook(accountId: string, token: string, state: 'enabled' | 'off' | 'auto-off'): Promise<string> {
     const reply = await client.request('PUT', `/v2/accounts/${accountId}/webhooks`, {

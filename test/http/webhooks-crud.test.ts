@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { Client, dataOf } from '../support/client.js';
-import { masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+import { masterApiKey, startTestApp, useTestApp, type TestApp } from '../support/app.js';
 
 const base = { name: 'New Calls', uri: 'http://127.0.0.1:9/calls/new', hook: 'channel_create' };
 
@@ -10,14 +10,13 @@ describe('webhooks CRUD', () => {
   let client: Client;
   let account: { id: string; token: string };
   let path: string;
+  const ctx = useTestApp({ maxHooksPerAccount: 12 });
   before(async () => {
-    app = await startTestApp({ maxHooksPerAccount: 12 });
-    client = new Client(app.baseUrl);
+    ({ app, client } = ctx);
     const master = await client.login(masterApiKey);
     account = await client.createAccount(master.token, master.accountId, 'Hooks');
     path = `/v2/accounts/${account.id}/webhooks`;
   });
-  after(() => app.stop());
 
   it('creates with 201, writes the defaults, keeps unknown fields, drops private ones', async () => {
     const reply = await client.request('PUT', path, {

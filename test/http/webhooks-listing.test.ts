@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { Client, dataOf } from '../support/client.js';
-import { masterApiKey, startTestApp, type TestApp } from '../support/app.js';
+import { before, describe, it } from 'node:test';
+import { type Client, dataOf } from '../support/client.js';
+import { masterApiKey, useTestApp, type TestApp } from '../support/app.js';
 
 type Summary = { id: string; name: string; uri: string; hook: string; enabled: boolean; group?: string; disable_reason?: string };
 
@@ -11,9 +11,9 @@ describe('webhooks listing', () => {
   let account: { id: string; token: string };
   let path: string;
   const ids: string[] = [];
+  const ctx = useTestApp();
   before(async () => {
-    app = await startTestApp();
-    client = new Client(app.baseUrl);
+    ({ app, client } = ctx);
     const master = await client.login(masterApiKey);
     account = await client.createAccount(master.token, master.accountId, 'Listing');
     path = `/v2/accounts/${account.id}/webhooks`;
@@ -31,7 +31,6 @@ describe('webhooks listing', () => {
       ids.push(dataOf<{ id: string }>(reply).id);
     }
   });
-  after(() => app.stop());
 
   it('starts empty for a new account', async () => {
     const master = await client.login(masterApiKey);
@@ -86,6 +85,14 @@ describe('webhooks listing', () => {
       dataOf<Summary[]>(ascending).map((i) => i.id),
       [...ids].sort(),
     );
+  });
+
+  it('answers a start_key no listing issued with 400, on every listing alike', async () => {
+    for (const listing of [path, `${path}/attempts`, `/v2/accounts/${account.id}/children`]) {
+      const reply = await client.request('GET', `${listing}?start_key=${encodeURIComponent('not a key!')}`, { token: account.token });
+      assert.equal(reply.status, 400, listing);
+      assert.equal(reply.body['message'], 'invalid_start_key', listing);
+    }
   });
 
   it('filters with filter_{key}, dotted keys and filter_not_', async () => {

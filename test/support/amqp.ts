@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { connect, type Channel, type MessageProperties } from 'amqplib';
 import { KAZOO_EXCHANGE_OPTIONS, KAZOO_EXCHANGE_TYPE } from '../../src/amqp/topology.js';
+import { sleep } from './wait.js';
 
 export const AMQP_URL = process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672';
 
@@ -147,19 +148,4 @@ export async function closeBrokerConnections(connectionName: string): Promise<nu
     .filter((pid) => pid !== '');
   for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'test: simulated outage', '-q']);
   return pids.length;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `probe` every few ms until it returns a value other than undefined, or fails at the deadline. */
-export async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`${what} not reached within ${timeoutMs} ms`);
-    await sleep(10);
-  }
 }

@@ -6,7 +6,7 @@ import { after, before } from 'node:test';
 import type { Config } from '../../src/config.js';
 import type { JsonObject } from '../../src/domain/json.js';
 import { Client, dataOf } from './client.js';
-import { masterApiKey, startTestApp, type TestApp } from './app.js';
+import { masterApiKey, startTestApp, type StorePlace, type TestApp } from './app.js';
 import { Receiver } from './receiver.js';
 
 export interface Scenario {
@@ -27,8 +27,8 @@ export const quickDelivery: Partial<Config> = {
   leaseSeconds: 5,
 };
 
-export async function startScenario(overrides: Partial<Config> = {}): Promise<Scenario> {
-  const app = await startTestApp({ ...quickDelivery, ...overrides });
+export async function startScenario(overrides: Partial<Config> = {}, place?: StorePlace): Promise<Scenario> {
+  const app = await startTestApp({ ...quickDelivery, ...overrides }, place);
   const client = new Client(app.baseUrl);
   const master = await client.login(masterApiKey);
   const account = await client.createAccount(master.token, master.accountId, 'Delivery');

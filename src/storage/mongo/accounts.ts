@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { AccountStore } from '../store.js';
-import { decodeIdCursor, encodeIdCursor } from '../cursor.js';
+import { decodeIdCursor, encodeIdCursor } from '../../domain/page-cursor.js';
 import { type AccountDocument, type Collections, toAccount } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
 

@@ -1,6 +1,6 @@
 import type { Filter } from 'mongodb';
 import type { AttemptStore } from '../store.js';
-import { decodeTimeCursor, encodeTimeCursor } from '../cursor.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../domain/page-cursor.js';
 import { type AttemptDocument, type Collections, toAttempt } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
 

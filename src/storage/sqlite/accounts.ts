@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { AccountStore } from '../store.js';
-import { decodeIdCursor, encodeIdCursor } from '../cursor.js';
+import { decodeIdCursor, encodeIdCursor } from '../../domain/page-cursor.js';
 import type { Database } from './driver.js';
 import { conflictOnDuplicate } from './errors.js';
 import { type AccountRow, toAccount, toJson } from './rows.js';

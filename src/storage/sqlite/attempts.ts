@@ -1,5 +1,5 @@
 import type { AttemptRecord, AttemptStore } from '../store.js';
-import { decodeTimeCursor, encodeTimeCursor } from '../cursor.js';
+import { decodeTimeCursor, encodeTimeCursor } from '../../domain/page-cursor.js';
 import type { Database } from './driver.js';
 import { conflictOnDuplicate } from './errors.js';
 import { type AttemptRow, toAttempt, toJson, toMs } from './rows.js';

@@ -21,6 +21,29 @@ export interface HookHealth {
   failures: Date[];
 }
 
+/** One attempt's contribution to its hook's health. */
+export interface HealthSample {
+  succeeded: boolean;
+  at: Date;
+  /** How many failure times to keep (the largest count a disable rule looks at). */
+  keep: number;
+}
+
+/**
+ * The health after one more sample. A success moves okAt forward, never back (samples of
+ * concurrent attempts may be written out of order); a failure adds its time, the oldest ones
+ * dropping beyond `keep`. A hook's first sample starts the count, so a new hook is never judged
+ * on failures from before it existed. Both adapters apply samples with this one function.
+ */
+export function withSample(health: HookHealth | null, sample: HealthSample): HookHealth {
+  const at = sample.at.getTime();
+  const okAt = health?.okAt.getTime() ?? at;
+  const failures = health?.failures.map((date) => date.getTime()) ?? [];
+  if (sample.succeeded) return { okAt: new Date(Math.max(okAt, at)), failures: failures.map((ms) => new Date(ms)) };
+  const kept = [...failures, at].sort((a, b) => a - b).slice(-Math.max(1, sample.keep));
+  return { okAt: new Date(okAt), failures: kept.map((ms) => new Date(ms)) };
+}
+
 export type DisableRuleName = 'no_success' | 'kazoo' | 'off';
 
 export interface DisableRule {

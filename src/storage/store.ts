@@ -6,13 +6,14 @@
  * - driver errors become the app's errors: a duplicate key or a lost revision race is a
  *   ConflictError, a missing document on a write is a NotFoundError;
  * - documents (`doc`) round-trip exactly, key order included;
- * - dates are `Date` objects with millisecond precision.
+ * - dates are `Date` objects with millisecond precision;
+ * - a `limit` of 0 or less means none (never "no limit", as a driver may read it).
  */
-import type { HookHealth } from '../domain/disable-policy.js';
+import type { HealthSample, HookHealth } from '../domain/disable-policy.js';
 import type { JsonObject } from '../domain/json.js';
 import type { Webhook, WebhookDraft } from '../domain/webhook.js';
 
-export type { HookHealth, Webhook, WebhookDraft };
+export type { HealthSample, HookHealth, Webhook, WebhookDraft };
 
 export interface PageRequest {
   /** Maximum items to return; `undefined` means all (Crossbar's `paginate=false`). */
@@ -119,14 +120,6 @@ export interface WebhookStore {
   getHookHealth(accountId: string, hookId: string): Promise<HookHealth | null>;
   /** Forgets the hook's health (a re-enabled hook starts counting afresh). */
   clearHookHealth(accountId: string, hookId: string): Promise<void>;
-}
-
-/** One attempt's contribution to its hook's health. */
-export interface HealthSample {
-  succeeded: boolean;
-  at: Date;
-  /** How many failure times to keep (the largest count a disable rule looks at). */
-  keep: number;
 }
 
 export interface AttemptStore {

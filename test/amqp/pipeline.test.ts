@@ -123,8 +123,9 @@ describe('two instances on one queue and one store', () => {
     await second.app.consumer?.waitUntilUp(10_000);
   });
   after(async () => {
-    await second.app.stop();
-    await first.stop();
+    // Stopped even when `before` failed half-way, so the process can end and report it.
+    await second?.stop();
+    await first?.stop();
     await receiver.close();
     await deleteQueues(AMQP_URL, [queue, `${queue}.dead`]);
   });

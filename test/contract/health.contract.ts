@@ -60,6 +60,14 @@ export function healthContract(test: StoreTest): void {
     assert.equal((await store.getHookHealth(accountId, hookId))?.failures.length, 10);
   });
 
+  test("a sample naming a hook under another account never touches the owner's record", async (store) => {
+    const { accountId, hookId } = await hookIn(store);
+    const other = await hookIn(store);
+    await store.recordOutcomes([sample(accountId, hookId, false, at(10))]);
+    await store.recordOutcomes([sample(other.accountId, hookId, true, at(90)), sample(other.accountId, hookId, false, at(95))]);
+    assert.deepEqual(await store.getHookHealth(accountId, hookId), { okAt: at(10), failures: [at(10)] });
+  });
+
   test('health goes with re-enabling, clearing, deleting the hook or its account, and is scoped by account', async (store) => {
     const root = await store.createAccount(buildRootAccount());
     const child = await store.createAccount(buildChildAccount(root));

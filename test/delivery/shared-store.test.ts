@@ -4,6 +4,7 @@ import { masterApiKey, newStorePlace, startTestApp, type StorePlace, type TestAp
 import { Client, dataOf } from '../support/client.js';
 import { buildKazooMessage } from '../support/factories.js';
 import { Receiver } from '../support/receiver.js';
+import type { Config } from '../../src/config.js';
 import { quickDelivery } from '../support/scenario.js';
 import { until } from '../support/wait.js';
 
@@ -26,8 +27,8 @@ describe('instances sharing one store', () => {
   let receiver: Receiver;
   let place: StorePlace;
   const running: TestApp[] = [];
-  const start = async (): Promise<TestApp> => {
-    const app = await startTestApp(quickDelivery, place);
+  const start = async (overrides: Partial<Config> = {}): Promise<TestApp> => {
+    const app = await startTestApp({ ...quickDelivery, ...overrides }, place);
     running.push(app);
     return app;
   };
@@ -46,7 +47,8 @@ describe('instances sharing one store', () => {
 
   it('never sends one attempt twice: every delivery gets exactly its retries, spread over both instances', async () => {
     place = newStorePlace();
-    const a = await start();
+    // A takes at most 8 deliveries per poll, so B, polling as often, always finds retries left to take.
+    const a = await start({ maxInFlight: 4, maxConcurrencyPerDestination: 4 });
     const b = await start();
     receiver.respond({ status: 500 });
     const client = new Client(a.baseUrl);

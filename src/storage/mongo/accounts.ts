@@ -1,7 +1,7 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { AccountStore } from '../store.js';
 import { decodeIdCursor, encodeIdCursor } from '../../domain/page-cursor.js';
-import { type AccountDocument, type Collections, toAccount } from './documents.js';
+import { type Collections, toAccount, toAccountDocument } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
 
 export function accountStore(c: Collections): AccountStore {
@@ -17,17 +17,7 @@ export function accountStore(c: Collections): AccountStore {
   return {
     async createAccount(account) {
       const now = new Date();
-      const document: AccountDocument = {
-        _id: account.id,
-        parentId: account.parentId,
-        tree: account.tree,
-        apiKey: account.apiKey,
-        doc: account.doc,
-        revision: 1,
-        createdAt: now,
-        modifiedAt: now,
-        ...(account.parentId === null ? { root: true as const } : {}),
-      };
+      const document = toAccountDocument({ ...account, revision: 1, createdAt: now, modifiedAt: now });
       await conflictOnDuplicate(
         () => c.accounts.insertOne(document),
         `account ${account.id} exists, or its API key or root position is taken`,
@@ -91,7 +81,7 @@ export function accountStore(c: Collections): AccountStore {
       // last, so an interrupted delete leaves the account in place and a retry finishes the job.
       const owned = { accountId: { $in: ids } };
       await c.webhooks.deleteMany(owned);
-      await c.hookHealth.deleteMany(owned);
+      await c.hookHealth.deleteMany({ '_id.accountId': { $in: ids } });
       await c.attempts.deleteMany(owned);
       await c.deliveries.deleteMany(owned);
       await c.calls.deleteMany({ '_id.accountId': { $in: ids } });

@@ -1,21 +1,14 @@
 import type { Filter } from 'mongodb';
 import type { AttemptStore } from '../store.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../domain/page-cursor.js';
-import { type AttemptDocument, type Collections, toAttempt } from './documents.js';
+import { type AttemptDocument, type Collections, toAttempt, toAttemptDocument } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
 
 export function attemptStore(c: Collections): AttemptStore {
   return {
     async insertAttempt(accountId, attempt) {
       // The account in the signature is the scope; it wins over whatever the record says.
-      const document: AttemptDocument = {
-        _id: attempt.id,
-        accountId,
-        hookId: attempt.hookId,
-        createdAt: attempt.createdAt,
-        doc: attempt.doc,
-      };
-      await conflictOnDuplicate(() => c.attempts.insertOne(document), `attempt ${attempt.id} exists`);
+      await conflictOnDuplicate(() => c.attempts.insertOne(toAttemptDocument({ ...attempt, accountId })), `attempt ${attempt.id} exists`);
     },
 
     async listAttempts(accountId, query) {
@@ -43,6 +36,7 @@ export function attemptStore(c: Collections): AttemptStore {
     },
 
     async deleteAttemptsBefore(cutoff, limit) {
+      if (limit <= 0) return 0;
       // deleteMany has no limit: pick the ids first so each call stays bounded.
       const ids = (await c.attempts.find({ createdAt: { $lt: cutoff } }, { projection: { _id: 1 }, limit }).toArray()).map((a) => a._id);
       if (ids.length === 0) return 0;

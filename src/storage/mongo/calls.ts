@@ -53,6 +53,7 @@ export function callStore(c: Collections): CallStore {
     },
 
     async claimDueCalls(owner, now, leaseExpiresAt, limit) {
+      if (limit <= 0) return [];
       const claimed: CallRecord[] = [];
       // One findOneAndUpdate per call: atomic per document, so two instances never hold one call.
       while (claimed.length < limit) {
@@ -91,6 +92,7 @@ export function callStore(c: Collections): CallStore {
     },
 
     async deleteExpiredCalls(now, limit) {
+      if (limit <= 0) return 0;
       const expired = await c.calls.find({ expiresAt: { $lt: now } }, { projection: { _id: 1 }, limit }).toArray();
       for (const { _id } of expired) {
         await c.callEvents.deleteMany({ '_id.accountId': _id.accountId, '_id.callKey': _id.callKey });

@@ -1,9 +1,12 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { DeliveryOutcome, DeliveryRecord, DeliveryStore, NewDelivery } from '../store.js';
-import { type Collections, type DeliveryDocument, toDelivery } from './documents.js';
+import { randomUUID } from 'node:crypto';
+import { type Collections, toDelivery, toDeliveryDocument } from './documents.js';
 import { duplicateIndexes } from './errors.js';
 
 const statuses = new Set(['pending', 'delivered', 'failed', 'cancelled']);
+/** Picks per claim when rivals keep taking the candidates first. */
+const claimRounds = 8;
 
 function isValidDate(date: Date | null): boolean {
   return date === null || (date instanceof Date && !Number.isNaN(date.getTime()));
@@ -16,28 +19,25 @@ function assertStorable(d: NewDelivery): void {
   }
 }
 
-/** Applies an outcome and releases the lease, only while `owner` holds it; true when it did. */
-export async function finishLeased(
-  c: Collections,
-  accountId: string,
-  id: string,
-  owner: string,
-  outcome: DeliveryOutcome,
-): Promise<boolean> {
-  const result = await c.deliveries.updateOne(
-    { _id: id, accountId, leaseOwner: owner },
-    {
+/**
+ * The lease-guarded update that records an outcome: it applies only while `owner` holds the lease,
+ * and marks the document with `token` so a batch can tell afterwards which of its updates applied.
+ */
+export function finishUpdate(accountId: string, id: string, owner: string, outcome: DeliveryOutcome, now: Date, token: string) {
+  return {
+    filter: { _id: id, accountId, leaseOwner: owner },
+    update: {
       $set: {
         status: outcome.status,
         attemptCount: outcome.attemptCount,
         nextAttemptAt: outcome.nextAttemptAt,
         leaseOwner: null,
         leaseExpiresAt: null,
-        updatedAt: new Date(),
+        updatedAt: now,
+        outcomeToken: token,
       },
     },
-  );
-  return result.matchedCount === 1;
+  };
 }
 
 /*
@@ -56,21 +56,7 @@ export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcom
       deliveries.forEach(assertStorable);
       if (deliveries.length === 0) return [];
       const now = new Date();
-      const documents: DeliveryDocument[] = deliveries.map((d) => ({
-        _id: d.id,
-        accountId: d.accountId,
-        hookId: d.hookId,
-        hookEvent: d.hookEvent,
-        payload: d.payload,
-        status: d.status,
-        attemptCount: d.attemptCount,
-        nextAttemptAt: d.nextAttemptAt,
-        leaseOwner: d.leaseOwner,
-        leaseExpiresAt: d.leaseExpiresAt,
-        eventAt: d.eventAt,
-        createdAt: now,
-        updatedAt: now,
-      }));
+      const documents = deliveries.map((d) => toDeliveryDocument({ ...d, createdAt: now, updatedAt: now }));
       let skipped = new Set<number>();
       try {
         await c.deliveries.insertMany(documents, { ordered: false });
@@ -80,28 +66,42 @@ export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcom
       return deliveries.filter((_, index) => !skipped.has(index)).map((d) => d.id);
     },
 
+    /*
+     * A few round trips per batch, not one per delivery: pick candidates, lease them with one
+     * updateMany whose filter is checked again per document (so two claimers never lease the same
+     * one), and when rivals took some of them, pick again; then read back what this claim won.
+     */
     async claimDueDeliveries(owner, now, leaseExpiresAt, limit) {
-      const claimed: DeliveryRecord[] = [];
-      // Each findOneAndUpdate re-checks the filter atomically on the document it takes, so two
-      // claimers can never lease the same delivery.
-      while (claimed.length < limit) {
-        const doc = await c.deliveries.findOneAndUpdate(
-          {
-            status: 'pending',
-            nextAttemptAt: { $lte: now },
-            $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: now } }],
-          },
-          { $set: { leaseOwner: owner, leaseExpiresAt } },
-          { sort: { nextAttemptAt: 1, _id: 1 }, returnDocument: 'after' },
+      if (limit <= 0) return [];
+      const due = {
+        status: 'pending' as const,
+        nextAttemptAt: { $lte: now },
+        $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: now } }],
+      };
+      const claim = randomUUID();
+      let won = 0;
+      for (let round = 0; round < claimRounds && won < limit; round += 1) {
+        const wanted = limit - won;
+        const candidates = await c.deliveries
+          .find(due, { projection: { _id: 1 }, sort: { nextAttemptAt: 1, _id: 1 }, limit: wanted })
+          .toArray();
+        if (candidates.length === 0) break;
+        const leased = await c.deliveries.updateMany(
+          { ...due, _id: { $in: candidates.map((d) => d._id) } },
+          { $set: { leaseOwner: owner, leaseExpiresAt, claimToken: claim } },
         );
-        if (doc === null) break;
-        claimed.push(toDelivery(doc));
+        won += leased.modifiedCount;
+        // Every candidate won and fewer than wanted were due: nothing more to take.
+        if (leased.modifiedCount === candidates.length && candidates.length < wanted) break;
       }
-      return claimed;
+      if (won === 0) return [];
+      const docs = await c.deliveries.find({ claimToken: claim }).sort({ nextAttemptAt: 1, _id: 1 }).toArray();
+      return docs.map(toDelivery);
     },
 
     async finishDelivery(accountId, deliveryId, owner, outcome) {
-      if (await finishLeased(c, accountId, deliveryId, owner, outcome)) return;
+      const { filter, update } = finishUpdate(accountId, deliveryId, owner, outcome, new Date(), randomUUID());
+      if ((await c.deliveries.updateOne(filter, update)).matchedCount === 1) return;
       if ((await c.deliveries.countDocuments({ _id: deliveryId, accountId }, { limit: 1 })) === 0) {
         throw new NotFoundError(deliveryId);
       }
@@ -119,7 +119,6 @@ export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcom
     },
 
     async listFailedDeliveries(accountId, hookId, since, limit) {
-      // Mongo reads limit 0 as "no limit"; the port means none.
       if (limit <= 0) return [];
       const docs = await c.deliveries
         .find({ accountId, hookId, status: 'failed', updatedAt: { $gte: since } })
@@ -130,6 +129,7 @@ export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcom
     },
 
     async requeueFailedDeliveries(accountId, hookId, since, limit) {
+      if (limit <= 0) return 0;
       const filter = { accountId, hookId, status: 'failed' as const, updatedAt: { $gte: since } };
       const ids = (await c.deliveries.find(filter, { projection: { _id: 1 }, sort: { updatedAt: 1 }, limit }).toArray()).map((d) => d._id);
       if (ids.length === 0) return 0;
@@ -146,6 +146,7 @@ export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcom
     },
 
     async deleteFinishedDeliveriesBefore(cutoff, statuses, limit) {
+      if (limit <= 0) return 0;
       const filter = { status: { $in: [...statuses], $ne: 'pending' as const }, updatedAt: { $lt: cutoff } };
       // deleteMany has no limit: pick the ids first so each call stays bounded.
       const ids = (await c.deliveries.find(filter, { projection: { _id: 1 }, limit }).toArray()).map((d) => d._id);

@@ -4,63 +4,45 @@
  */
 import type { Db, IndexDescription } from 'mongodb';
 import type { JsonObject } from '../../domain/json.js';
-import type { AccountRecord, AttemptRecord, DeliveryRecord, DeliveryStatus } from '../store.js';
+import type { AccountRecord, AttemptRecord, DeliveryRecord } from '../store.js';
 import type { StoredWebhook } from '../webhook-codec.js';
 
-export interface AccountDocument {
-  _id: string;
-  parentId: string | null;
-  tree: string[];
-  apiKey: string;
-  doc: JsonObject;
-  revision: number;
-  createdAt: Date;
-  modifiedAt: Date;
+/**
+ * A record stored under `_id`: the port's record with `id` renamed. Derived, not spelled out, so a
+ * field added to a record is stored and read back without a list to keep in step.
+ */
+type Stored<R extends { id: string }> = Omit<R, 'id'> & { _id: string };
+
+function store<R extends { id: string }>(record: R): Stored<R> {
+  const { id, ...rest } = record;
+  return { _id: id, ...rest };
+}
+
+function unstore<R extends { id: string }>(document: Stored<R>): R {
+  const { _id, ...rest } = document;
+  return { id: _id, ...rest } as unknown as R;
+}
+
+export type AccountDocument = Stored<AccountRecord> & {
   /** Present (true) only on the master; a unique sparse index on it refuses a second root. */
   root?: true;
-}
+};
+export type WebhookDocument = Stored<StoredWebhook>;
+export type AttemptDocument = Stored<AttemptRecord>;
+export type DeliveryDocument = Stored<DeliveryRecord> & {
+  /** The claim that leased it last, and the outcome write that touched it last (batch bookkeeping). */
+  claimToken?: string;
+  outcomeToken?: string;
+};
 
-export interface WebhookDocument {
-  _id: string;
-  accountId: string;
-  doc: JsonObject;
-  disabledReason: string | null;
-  revision: number;
-  createdAt: Date;
-  modifiedAt: Date;
-}
-
-export interface AttemptDocument {
-  _id: string;
-  accountId: string;
-  hookId: string;
-  createdAt: Date;
-  doc: JsonObject;
-}
-
-export interface DeliveryDocument {
-  _id: string;
-  accountId: string;
-  hookId: string;
-  hookEvent: string;
-  payload: JsonObject;
-  status: DeliveryStatus;
-  attemptCount: number;
-  nextAttemptAt: Date;
-  leaseOwner: string | null;
-  leaseExpiresAt: Date | null;
-  eventAt: Date;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-/** `_id` = the hook id. */
+/** `_id` = `{accountId, hookId}`: health is scoped by account like every account-owned record. */
 export interface HookHealthDocument {
-  _id: string;
-  accountId: string;
+  _id: { accountId: string; hookId: string };
   okAt: Date;
-  /** Oldest first, bounded by $push's $slice. */
+  /** Oldest first, at most the disable rule's count. */
   failures: Date[];
+  /** Bumped on every write: writers compare and set on it. */
+  rev: number;
 }
 
 /** `_id` = `{accountId, callKey}`. */
@@ -93,7 +75,7 @@ export function collections(db: Db) {
     attempts: db.collection<AttemptDocument>('attempts'),
     deliveries: db.collection<DeliveryDocument>('deliveries'),
     settings: db.collection<SettingDocument>('settings'),
-    hookHealth: db.collection<HookHealthDocument>('hook_health'),
+    hookHealth: db.collection<HookHealthDocument>('hook_health_by_account'),
     calls: db.collection<CallDocument>('calls'),
     callEvents: db.collection<CallEventDocument>('call_events'),
   };
@@ -120,9 +102,11 @@ export const indexes: Record<keyof Collections, IndexDescription[]> = {
     { key: { leaseOwner: 1 }, name: 'lease_owner' },
     { key: { accountId: 1, hookId: 1, status: 1, updatedAt: 1 }, name: 'hook_status' },
     { key: { status: 1, updatedAt: 1 }, name: 'retention' },
+    { key: { claimToken: 1 }, name: 'claim', sparse: true },
+    { key: { outcomeToken: 1 }, name: 'outcome', sparse: true },
   ],
   settings: [],
-  hookHealth: [{ key: { accountId: 1 }, name: 'account' }],
+  hookHealth: [{ key: { '_id.accountId': 1 }, name: 'account' }],
   calls: [
     { key: { done: 1, checkDueAt: 1 }, name: 'due' },
     { key: { expiresAt: 1 }, name: 'expiry' },
@@ -131,32 +115,19 @@ export const indexes: Record<keyof Collections, IndexDescription[]> = {
   callEvents: [{ key: { '_id.accountId': 1, '_id.callKey': 1, receivedAt: 1 }, name: 'call' }],
 };
 
-export function toAccount({ _id, parentId, tree, apiKey, doc, revision, createdAt, modifiedAt }: AccountDocument): AccountRecord {
-  return { id: _id, parentId, tree, apiKey, doc, revision, createdAt, modifiedAt };
+export function toAccount(document: AccountDocument): AccountRecord {
+  const { root: _root, ...rest } = document;
+  return unstore<AccountRecord>(rest);
 }
 
-export function toStoredWebhook({ _id, accountId, doc, disabledReason, revision, createdAt, modifiedAt }: WebhookDocument): StoredWebhook {
-  return { id: _id, accountId, doc, disabledReason, revision, createdAt, modifiedAt };
+export const toAccountDocument = (account: AccountRecord): AccountDocument =>
+  account.parentId === null ? { ...store(account), root: true } : store(account);
+export const toStoredWebhook = (document: WebhookDocument): StoredWebhook => unstore<StoredWebhook>(document);
+export const toWebhookDocument = (hook: StoredWebhook): WebhookDocument => store(hook);
+export const toAttempt = (document: AttemptDocument): AttemptRecord => unstore<AttemptRecord>(document);
+export const toAttemptDocument = (attempt: AttemptRecord): AttemptDocument => store(attempt);
+export function toDelivery(document: DeliveryDocument): DeliveryRecord {
+  const { claimToken: _claim, outcomeToken: _outcome, ...rest } = document;
+  return unstore<DeliveryRecord>(rest);
 }
-
-export function toAttempt({ _id, accountId, hookId, createdAt, doc }: AttemptDocument): AttemptRecord {
-  return { id: _id, accountId, hookId, createdAt, doc };
-}
-
-export function toDelivery(d: DeliveryDocument): DeliveryRecord {
-  return {
-    id: d._id,
-    accountId: d.accountId,
-    hookId: d.hookId,
-    hookEvent: d.hookEvent,
-    payload: d.payload,
-    status: d.status,
-    attemptCount: d.attemptCount,
-    nextAttemptAt: d.nextAttemptAt,
-    leaseOwner: d.leaseOwner,
-    leaseExpiresAt: d.leaseExpiresAt,
-    eventAt: d.eventAt,
-    createdAt: d.createdAt,
-    updatedAt: d.updatedAt,
-  };
-}
+export const toDeliveryDocument = (delivery: DeliveryRecord): DeliveryDocument => store(delivery);

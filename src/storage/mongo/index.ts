@@ -2,7 +2,9 @@
  * The MongoDB adapter: deliberately thin. One collection per record type, `_id` = record id,
  * indexes created on open, duplicate keys → ConflictError, revision checks in the update filter.
  */
-import { MongoClient } from 'mongodb';
+import { MongoClient, MongoServerError, type Db } from 'mongodb';
+
+const namespaceNotFound = 26;
 import type { Store } from '../store.js';
 import type { WebhookCodec } from '../webhook-codec.js';
 import { accountStore } from './accounts.js';
@@ -28,12 +30,27 @@ export function databaseInUrl(url: string): string | undefined {
   return name === undefined || name === '' ? undefined : decodeURIComponent(name);
 }
 
+/** Drops a collection callhook no longer uses; instances starting together may race to it. */
+async function dropIfPresent(db: Db, name: string): Promise<void> {
+  const present = await db.listCollections({}, { nameOnly: true }).toArray();
+  if (!present.some((collection) => collection.name === name)) return;
+  try {
+    await db.dropCollection(name);
+  } catch (error) {
+    // Another instance dropped it first.
+    if (!(error instanceof MongoServerError && (error.code === namespaceNotFound || error.message === 'ns not found'))) throw error;
+  }
+}
+
 export async function openMongoStore(options: MongoOptions): Promise<Store> {
   const client = new MongoClient(options.url);
   await client.connect();
   try {
     const db = client.db(options.dbName ?? databaseInUrl(options.url) ?? 'callhook');
     const c = collections(db);
+    // Before health was keyed by account it lived in `hook_health`; it only counts recent
+    // failures, so it is dropped rather than moved (each hook starts counting afresh).
+    await dropIfPresent(db, 'hook_health');
     for (const [name, specs] of Object.entries(indexes) as [keyof typeof c, (typeof indexes)[keyof typeof c]][]) {
       if (specs.length > 0) await c[name].createIndexes(specs);
     }

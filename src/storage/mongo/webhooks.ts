@@ -1,9 +1,9 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
 import type { WebhookStore } from '../store.js';
 import type { WebhookCodec } from '../webhook-codec.js';
-import { type Collections, type WebhookDocument, toStoredWebhook } from './documents.js';
+import { type Collections, type WebhookDocument, toStoredWebhook, toWebhookDocument } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
-import { toHealth } from './health.js';
+import { healthFilter, toHealth } from './health.js';
 
 export function webhookStore(c: Collections, codec: WebhookCodec): WebhookStore {
   const decode = (document: WebhookDocument) => codec.decode(toStoredWebhook(document));
@@ -16,15 +16,15 @@ export function webhookStore(c: Collections, codec: WebhookCodec): WebhookStore 
   return {
     async createWebhook(accountId, hook) {
       const now = new Date();
-      const document: WebhookDocument = {
-        _id: hook.id,
+      const document = toWebhookDocument({
+        id: hook.id,
         accountId,
         doc: codec.encode(hook),
         disabledReason: null,
         revision: 1,
         createdAt: now,
         modifiedAt: now,
-      };
+      });
       await conflictOnDuplicate(() => c.webhooks.insertOne(document), `webhook ${hook.id} exists`);
       return written(document);
     },
@@ -68,31 +68,31 @@ export function webhookStore(c: Collections, codec: WebhookCodec): WebhookStore 
       const doc = await c.webhooks.findOneAndDelete({ _id: hookId, accountId });
       if (doc === null) return null;
       await c.deliveries.deleteMany({ accountId, hookId, status: 'pending' });
-      await c.hookHealth.deleteOne({ _id: hookId, accountId });
+      await c.hookHealth.deleteOne(healthFilter(accountId, hookId));
       return { id: doc._id, hook: decode(doc) };
     },
 
     async reenableWebhooks(accountIds) {
       if (accountIds.length === 0) return 0;
       const autoDisabled = { accountId: { $in: [...accountIds] }, 'doc.enabled': false, disabledReason: { $ne: null } };
-      const ids = (await c.webhooks.find(autoDisabled, { projection: { _id: 1 } }).toArray()).map((doc) => doc._id);
+      const ids = await c.webhooks.find(autoDisabled, { projection: { _id: 1, accountId: 1 } }).toArray();
       if (ids.length === 0) return 0;
       // The filter is repeated so a hook changed in between is left as it now is.
       const result = await c.webhooks.updateMany(
-        { ...autoDisabled, _id: { $in: ids } },
+        { ...autoDisabled, _id: { $in: ids.map((doc) => doc._id) } },
         { $set: { 'doc.enabled': true, disabledReason: null, modifiedAt: new Date() }, $inc: { revision: 1 } },
       );
-      await c.hookHealth.deleteMany({ _id: { $in: ids } });
+      await c.hookHealth.deleteMany({ $or: ids.map((doc) => healthFilter(doc.accountId, doc._id)) });
       return result.modifiedCount;
     },
 
     async getHookHealth(accountId, hookId) {
-      const doc = await c.hookHealth.findOne({ _id: hookId, accountId });
+      const doc = await c.hookHealth.findOne(healthFilter(accountId, hookId));
       return doc === null ? null : toHealth(doc);
     },
 
     async clearHookHealth(accountId, hookId) {
-      await c.hookHealth.deleteOne({ _id: hookId, accountId });
+      await c.hookHealth.deleteOne(healthFilter(accountId, hookId));
     },
   };
 }

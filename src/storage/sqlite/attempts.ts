@@ -71,6 +71,7 @@ export function attemptStore(db: Database): AttemptStore {
     },
 
     async deleteAttemptsBefore(cutoff, limit) {
+      if (limit <= 0) return 0;
       return removeBefore.run({ cutoff: toMs(cutoff), limit }).changes;
     },
   };

@@ -109,6 +109,7 @@ export function callStore(db: Database): CallStore {
       schedule.run({ accountId, callKey, dueAt: dueAt.getTime() });
     },
     async claimDueCalls(owner, now, leaseExpiresAt, limit) {
+      if (limit <= 0) return [];
       return claim.all({ owner, now: now.getTime(), leaseExpiresAt: leaseExpiresAt.getTime(), limit }).map(toCall);
     },
     async markCallFinished(accountId, callKey, owner, at) {
@@ -119,6 +120,7 @@ export function callStore(db: Database): CallStore {
       release.run({ accountId, callKey, owner, done: done ? 1 : 0, claimedAt: claimedAt.getTime() });
     },
     async deleteExpiredCalls(now, limit) {
+      if (limit <= 0) return 0;
       return sweep.immediate(now.getTime(), limit);
     },
   };

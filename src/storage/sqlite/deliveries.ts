@@ -132,10 +132,12 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
     },
 
     async listFailedDeliveries(accountId, hookId, since, limit) {
+      if (limit <= 0) return [];
       return failed.all({ accountId, id: hookId, since: toMs(since), limit }).map(toDelivery);
     },
 
     async requeueFailedDeliveries(accountId, hookId, since, limit) {
+      if (limit <= 0) return 0;
       return requeue.run({ accountId, id: hookId, since: toMs(since), limit, now: Date.now() }).changes;
     },
 
@@ -144,6 +146,7 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
     },
 
     async deleteFinishedDeliveriesBefore(cutoff, statuses, limit) {
+      if (limit <= 0) return 0;
       return removeFinished.run({ cutoff: toMs(cutoff), statuses: JSON.stringify(statuses), limit }).changes;
     },
   };

@@ -2,7 +2,8 @@
  * Attempts and their outcomes, many per transaction: with synchronous=FULL each commit costs an
  * fsync, so the delivery worker's bookkeeping is grouped rather than committed one by one.
  */
-import type { AttemptOutcome, RecordedOutcome } from '../store.js';
+import { foldSamples, groupSamples } from '../health-batch.js';
+import type { AttemptOutcome, HookHealth, RecordedOutcome } from '../store.js';
 import { prepareAttemptInsert } from './attempts.js';
 import { prepareFinish } from './deliveries.js';
 import type { Database } from './driver.js';
@@ -13,15 +14,12 @@ export function outcomeRecorder(db: Database): (entries: readonly AttemptOutcome
   const finish = prepareFinish(db);
   const health = healthStatements(db);
   const record = db.transaction((entries: readonly AttemptOutcome[]): RecordedOutcome[] => {
-    const samples = health.batch();
-    const recorded = entries.map((entry) => {
+    const after: Array<HookHealth | null> = entries.map(() => null);
+    for (const group of groupSamples(entries)) health.put(group, foldSamples(health.get(group), group, after));
+    return entries.map((entry, index) => {
       if (entry.attempt !== null) insertAttempt(entry.accountId, entry.attempt);
-      const after =
-        entry.health === undefined ? null : samples.apply({ accountId: entry.accountId, hookId: entry.health.hookId }, entry.health.sample);
-      return { applied: finish(entry.accountId, entry.deliveryId, entry.owner, entry.outcome), health: after };
+      return { applied: finish(entry.accountId, entry.deliveryId, entry.owner, entry.outcome), health: after[index] ?? null };
     });
-    samples.write();
-    return recorded;
   });
   return async (entries) => (entries.length === 0 ? [] : record.immediate(entries));
 }

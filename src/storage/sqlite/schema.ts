@@ -109,6 +109,20 @@ const migrations: readonly string[] = [
     PRIMARY KEY (account_id, call_key, event_key)
   ) STRICT;
   `,
+  `
+  -- Health is keyed by (account, hook) like every account-owned record, so a sample that names
+  -- a hook under the wrong account can never touch the owner's record.
+  CREATE TABLE hook_health_by_account (
+    account_id TEXT NOT NULL,
+    hook_id TEXT NOT NULL,
+    ok_at INTEGER NOT NULL,
+    failures TEXT NOT NULL,
+    PRIMARY KEY (account_id, hook_id)
+  ) STRICT;
+  INSERT INTO hook_health_by_account (account_id, hook_id, ok_at, failures) SELECT account_id, hook_id, ok_at, failures FROM hook_health;
+  DROP TABLE hook_health;
+  ALTER TABLE hook_health_by_account RENAME TO hook_health;
+  `,
 ];
 
 function versionOf(db: Database): number {

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { DeliveryOutcome, DeliveryRecord, DeliveryStore, NewDelivery } from '../store.js';
+import type { DeliveryOutcome, DeliveryStore, NewDelivery } from '../store.js';
 import { randomUUID } from 'node:crypto';
 import { type Collections, toDelivery, toDeliveryDocument } from './documents.js';
 import { duplicateIndexes } from './errors.js';

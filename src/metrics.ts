@@ -75,7 +75,11 @@ export function createMetrics(options: { pendingDeliveries: () => Promise<number
     help: 'Deliveries waiting for their next attempt (all instances sharing the store)',
     registers: [registry],
     async collect() {
-      this.set(await options.pendingDeliveries());
+      // A store outage shows on /health; /metrics keeps answering with the last value.
+      await options.pendingDeliveries().then(
+        (count) => this.set(count),
+        () => undefined,
+      );
     },
   });
   return metrics;

@@ -195,8 +195,13 @@ export class DeliveryPipeline {
     await this.calls.stop();
     await this.dispatcher.stop();
     await this.worker.drain();
-    const released = await this.store.releaseLeases(this.options.owner);
-    if (released > 0) this.log.info({ released }, 'handed pending deliveries back');
+    try {
+      const released = await this.store.releaseLeases(this.options.owner);
+      if (released > 0) this.log.info({ released }, 'handed pending deliveries back');
+    } catch (error) {
+      // The store is gone: the leases run out by themselves and another instance takes over.
+      this.log.warn({ err: error }, 'could not hand leases back; they expire after CALLHOOK_LEASE_S');
+    }
     await this.http.close();
   }
 }

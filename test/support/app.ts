@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { MongoClient } from 'mongodb';
+import type { Logger } from 'pino';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { Client } from './client.js';
@@ -61,7 +62,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Partial<Config> = {}, shared?: StorePlace): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Config> = {}, shared?: StorePlace, options: { log?: Logger } = {}): Promise<TestApp> {
   const place = shared ?? newStorePlace();
   const config = loadConfig(
     {},
@@ -77,7 +78,7 @@ export async function startTestApp(overrides: Partial<Config> = {}, shared?: Sto
       ...overrides,
     },
   );
-  const app = await buildApp(config);
+  const app = await buildApp(config, options);
   const { port } = await app.start();
   return {
     app,

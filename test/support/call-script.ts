@@ -109,3 +109,59 @@ export class CallScript {
     });
   }
 }
+
+/** 2023-12-31T09:36:07Z, a Sunday: 06:36:07 in São Paulo (UTC-3, no DST since 2019). */
+export const callStart = 1_704_015_367;
+
+export function caller(script: CallScript, cavs?: JsonObject): Leg {
+  return script.leg('a', {
+    direction: 'inbound',
+    callerNumber: '+5521988887777',
+    callerName: 'Maria Souza',
+    calleeNumber: '5521333344444',
+    request: '5521333344444@pbx.example.com',
+    ccvs: { Rate: '1000', 'Rate-Increment': '60', 'Rate-Minimum': '60', Surcharge: '0' },
+    ...(cavs !== undefined ? { cavs } : {}),
+  });
+}
+
+export function agent(script: CallScript, name: string, extension: string, rated = true): Leg {
+  return script.leg(`b${extension}`, {
+    direction: 'outbound',
+    callerNumber: '+5521988887777',
+    callerName: 'Maria Souza',
+    calleeNumber: extension,
+    calleeName: name,
+    request: `user_${extension}@pbx.example.com`,
+    ...(rated ? { ccvs: { Rate: '3000', 'Rate-Increment': '6', 'Rate-Minimum': '6', Surcharge: '500' } } : {}),
+  });
+}
+
+export const callTags = [
+  { code: '70', description: 'Lead', status: '200' },
+  { code: '71', description: 'Follow up', status: '0' },
+];
+
+/** Answered, IVR digits 1 and 3, agent 1001 answers, blind-transfers to 1002, recorded. */
+export function answeredWithTransfer(accountId: string): { script: CallScript; a: Leg; path: string } {
+  const script = new CallScript(accountId, callStart);
+  const a = caller(script, { call_tags: JSON.stringify(callTags) });
+  const b1 = agent(script, 'Agent One', '1001');
+  const b2 = agent(script, 'Agent Two', '1002');
+  const path = `/var/spool/recordings/${a.callId}_1704015368.mp3`;
+  script.create(a, 0);
+  script.answer(a, 1);
+  script.dtmf(a, '1', 3);
+  script.dtmf(a, '3', 4);
+  script.create(b1, 5);
+  script.answer(b1, 8);
+  script.bridge(a, b1, 8);
+  script.create(b2, 31);
+  script.destroy(b1, 31, { cause: 'NORMAL_CLEARING', billing: 23 });
+  script.answer(b2, 35);
+  script.bridge(a, b2, 35);
+  script.recordStop(a, path, 95);
+  script.destroy(b2, 95, { cause: 'NORMAL_CLEARING', billing: 60 });
+  script.destroy(a, 95, { cause: 'NORMAL_CLEARING', billing: 94 });
+  return { script, a, path };
+}

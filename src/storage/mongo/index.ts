@@ -2,10 +2,20 @@
  * The MongoDB adapter: deliberately thin. One collection per record type, `_id` = record id,
  * indexes created on open, duplicate keys → ConflictError, revision checks in the update filter.
  */
-import { MongoClient, MongoServerError, type Db } from 'mongodb';
+import {
+  MongoClient,
+  MongoError,
+  MongoNetworkError,
+  MongoNotConnectedError,
+  MongoServerError,
+  MongoServerSelectionError,
+  MongoTopologyClosedError,
+  type Db,
+} from 'mongodb';
 
 const namespaceNotFound = 26;
 import type { Store } from '../store.js';
+import { withOutages } from '../unavailable.js';
 import type { WebhookCodec } from '../webhook-codec.js';
 import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
@@ -54,23 +64,42 @@ export async function openMongoStore(options: MongoOptions): Promise<Store> {
     for (const [name, specs] of Object.entries(indexes) as [keyof typeof c, (typeof indexes)[keyof typeof c]][]) {
       if (specs.length > 0) await c[name].createIndexes(specs);
     }
-    return {
-      ...accountStore(c),
-      ...webhookStore(c, options.codec),
-      ...attemptStore(c),
-      ...deliveryStore(c),
-      ...settingStore(c),
-      ...callStore(c),
-      recordOutcomes: outcomeRecorder(c),
-      async ping() {
-        await db.command({ ping: 1 });
+    return withOutages(
+      {
+        ...accountStore(c),
+        ...webhookStore(c, options.codec),
+        ...attemptStore(c),
+        ...deliveryStore(c),
+        ...settingStore(c),
+        ...callStore(c),
+        recordOutcomes: outcomeRecorder(c),
+        async ping() {
+          await db.command({ ping: 1 });
+        },
+        async close() {
+          await client.close();
+        },
       },
-      async close() {
-        await client.close();
-      },
-    };
+      mongoOutage,
+    );
   } catch (error) {
     await client.close();
     throw error;
   }
+}
+
+/** Unreachable, closed, or in the middle of an election: retry later, the request was fine. */
+function mongoOutage(error: unknown): string | null {
+  if (
+    error instanceof MongoNetworkError ||
+    error instanceof MongoServerSelectionError ||
+    error instanceof MongoNotConnectedError ||
+    error instanceof MongoTopologyClosedError
+  ) {
+    return error.message;
+  }
+  if (error instanceof MongoError && (error.hasErrorLabel('RetryableWriteError') || error.hasErrorLabel('TransientTransactionError'))) {
+    return error.message;
+  }
+  return null;
 }

@@ -3,12 +3,13 @@
  * does its work at once and returns a settled promise; statements are compiled once per store.
  */
 import type { Store } from '../store.js';
+import { withOutages } from '../unavailable.js';
 import type { WebhookCodec } from '../webhook-codec.js';
 import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { callStore } from './calls.js';
 import { deliveryStore } from './deliveries.js';
-import { openDatabase } from './driver.js';
+import { openDatabase, sqliteCode } from './driver.js';
 import { outcomeRecorder } from './outcomes.js';
 import { migrate } from './schema.js';
 import { settingStore } from './settings.js';
@@ -46,19 +47,33 @@ export function openSqliteStore(options: SqliteOptions): Store {
   }
   const ping = db.prepare<Record<string, never>, { one: number }>('SELECT 1 AS one');
 
-  return {
-    ...accountStore(db),
-    ...webhookStore(db, options.codec),
-    ...attemptStore(db),
-    ...deliveryStore(db),
-    ...settingStore(db),
-    ...callStore(db),
-    recordOutcomes: outcomeRecorder(db),
-    async ping() {
-      if (ping.get({})?.one !== 1) throw new Error('SQLite did not answer SELECT 1');
+  return withOutages(
+    {
+      ...accountStore(db),
+      ...webhookStore(db, options.codec),
+      ...attemptStore(db),
+      ...deliveryStore(db),
+      ...settingStore(db),
+      ...callStore(db),
+      recordOutcomes: outcomeRecorder(db),
+      async ping() {
+        if (ping.get({})?.one !== 1) throw new Error('SQLite did not answer SELECT 1');
+      },
+      async close() {
+        if (db.open) db.close();
+      },
     },
-    async close() {
-      if (db.open) db.close();
-    },
-  };
+    sqliteOutage,
+  );
+}
+
+/** SQLite's result codes that mean "not now" rather than "wrong": locked, I/O, full, closed. */
+const outageCodes = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FULL', 'SQLITE_CANTOPEN', 'SQLITE_READONLY', 'SQLITE_NOMEM'];
+
+function sqliteOutage(error: unknown): string | null {
+  const code = sqliteCode(error);
+  if (code !== undefined && outageCodes.some((prefix) => code.startsWith(prefix))) return code;
+  // better-sqlite3 throws a plain TypeError once the connection is closed.
+  if (error instanceof TypeError && /database connection is not open/.test(error.message)) return 'the database is closed';
+  return null;
 }

@@ -4,12 +4,21 @@ import type { JsonObject } from '../../src/domain/json.js';
 import { newStorePlace, startTestApp, type TestApp } from '../support/app.js';
 import { AMQP_URL, deleteQueues, publishKazooEvents, uniqueName } from '../support/amqp.js';
 import { sleep, until } from '../support/wait.js';
-import { agent, answeredWithTransfer, caller, CallScript, callStart as start, callTags as tags } from '../support/call-script.js';
+import {
+  agent,
+  answeredWithTransfer,
+  answeredWithTransferObject,
+  caller,
+  CallScript,
+  callStart as start,
+  callTags as tags,
+  recordingTemplate,
+} from '../support/call-script.js';
 import { dataOf } from '../support/client.js';
 import { Receiver, type ReceivedRequest } from '../support/receiver.js';
 import { quickDelivery, startScenario, type Scenario } from '../support/scenario.js';
 
-const template = 'https://recordings.example.com/{account_id}/{call_id}/{file_name}';
+const template = recordingTemplate;
 
 interface Summary {
   event_code: string;
@@ -99,42 +108,7 @@ describe('Atende-style call summaries from Kazoo events over RabbitMQ', () => {
 
     const [finished, ...moreFinished] = await settle(receiver, h['call.finished']!.path, 1);
     assert.equal(moreFinished.length, 0, 'one call.finished per call');
-    const complete = {
-      call_id: a.callId,
-      from_number: '5521988887777',
-      dnis: '5521333344444',
-      call_started_at: '2023-12-31T06:36:07.000-03:00',
-      status: 'answered',
-      status_details: 'normal_clearing',
-      business_hours: 'worktime',
-      // A-leg: 94 s at 1000 units/min, 60 s minimum and increment: 2000 units.
-      inbound_amount: '0.2',
-      // + agent legs, 500 surcharge, 3000/min in 6 s steps: 23 s → 1700, 60 s → 3500.
-      total_amount: '0.72',
-      billed_duration: 94,
-      inbound_duration: 95,
-      selected_options: ['1', '3'],
-      call_tags: tags,
-      audio_url: `https://recordings.example.com/${account}/${encodeURIComponent(a.callId)}/${a.callId}_1704015368.mp3`,
-      outbound_calls: [
-        {
-          started_at: '2023-12-31T06:36:12.000-03:00',
-          phone_number: '1001',
-          name: 'Agent One',
-          extension: 1001,
-          duration: 23,
-          amount: '0.17',
-        },
-        {
-          started_at: '2023-12-31T06:36:38.000-03:00',
-          phone_number: '1002',
-          name: 'Agent Two',
-          extension: 1002,
-          duration: 60,
-          amount: '0.35',
-        },
-      ],
-    };
+    const complete = answeredWithTransferObject(account, a.callId);
     assert.deepEqual(finished, {
       crm: 'acme',
       event_code: 'call.finished',

@@ -4,11 +4,19 @@ import { toCallEvent, type CallEvent } from '../../src/domain/call-event.js';
 import { foldCall } from '../../src/domain/calls/call-state.js';
 import { atendePayload, buildCallObject, recordingUrl } from '../../src/domain/payloads/atende.js';
 import type { JsonObject } from '../../src/domain/json.js';
-import { agent, answeredWithTransfer, caller, CallScript, callStart, callTags } from '../support/call-script.js';
+import {
+  agent,
+  answeredWithTransfer,
+  answeredWithTransferObject,
+  caller,
+  CallScript,
+  callStart,
+  recordingTemplate,
+} from '../support/call-script.js';
 import { buildWebhook, newId } from '../support/factories.js';
 
 const zone = 'America/Sao_Paulo';
-const template = 'https://recordings.example.com/{account_id}/{call_id}/{file_name}';
+const template = recordingTemplate;
 
 function events(messages: readonly JsonObject[]): CallEvent[] {
   return messages.map((message) => {
@@ -30,40 +38,7 @@ describe('Atende Simples payload builder', () => {
       businessHours: { sun: ['06:00-12:00'] },
       recordingUrlTemplate: template,
     });
-    assert.deepEqual(object, {
-      call_id: a.callId,
-      from_number: '5521988887777',
-      dnis: '5521333344444',
-      call_started_at: '2023-12-31T06:36:07.000-03:00',
-      status: 'answered',
-      status_details: 'normal_clearing',
-      business_hours: 'worktime',
-      inbound_amount: '0.2',
-      total_amount: '0.72',
-      billed_duration: 94,
-      inbound_duration: 95,
-      selected_options: ['1', '3'],
-      call_tags: callTags,
-      audio_url: `https://recordings.example.com/${account}/${encodeURIComponent(a.callId)}/${a.callId}_1704015368.mp3`,
-      outbound_calls: [
-        {
-          started_at: '2023-12-31T06:36:12.000-03:00',
-          phone_number: '1001',
-          name: 'Agent One',
-          extension: 1001,
-          duration: 23,
-          amount: '0.17',
-        },
-        {
-          started_at: '2023-12-31T06:36:38.000-03:00',
-          phone_number: '1002',
-          name: 'Agent Two',
-          extension: 1002,
-          duration: 60,
-          amount: '0.35',
-        },
-      ],
-    });
+    assert.deepEqual(object, answeredWithTransferObject(account, a.callId));
   });
 
   it('leaves what is not known yet null or empty while the call goes on, never made up', () => {

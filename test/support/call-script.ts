@@ -165,3 +165,45 @@ export function answeredWithTransfer(accountId: string): { script: CallScript; a
   script.destroy(a, 95, { cause: 'NORMAL_CLEARING', billing: 94 });
   return { script, a, path };
 }
+
+export const recordingTemplate = 'https://recordings.example.com/{account_id}/{call_id}/{file_name}';
+
+/** The call.finished object of `answeredWithTransfer` in São Paulo, `recordingTemplate` naming its recording. */
+export function answeredWithTransferObject(account: string, callId: string): JsonObject {
+  return {
+    call_id: callId,
+    from_number: '5521988887777',
+    dnis: '5521333344444',
+    call_started_at: '2023-12-31T06:36:07.000-03:00',
+    status: 'answered',
+    status_details: 'normal_clearing',
+    business_hours: 'worktime',
+    // A-leg: 94 s at 1000 units/min, 60 s minimum and increment: 2000 units.
+    inbound_amount: '0.2',
+    // + agent legs, 500 surcharge, 3000/min in 6 s steps: 23 s → 1700, 60 s → 3500.
+    total_amount: '0.72',
+    billed_duration: 94,
+    inbound_duration: 95,
+    selected_options: ['1', '3'],
+    call_tags: callTags,
+    audio_url: `https://recordings.example.com/${account}/${encodeURIComponent(callId)}/${callId}_1704015368.mp3`,
+    outbound_calls: [
+      {
+        started_at: '2023-12-31T06:36:12.000-03:00',
+        phone_number: '1001',
+        name: 'Agent One',
+        extension: 1001,
+        duration: 23,
+        amount: '0.17',
+      },
+      {
+        started_at: '2023-12-31T06:36:38.000-03:00',
+        phone_number: '1002',
+        name: 'Agent Two',
+        extension: 1002,
+        duration: 60,
+        amount: '0.35',
+      },
+    ],
+  };
+}

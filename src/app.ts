@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { UnavailableError } from './errors.js';
 import { parseCidrs } from './domain/networks.js';
 import { samples } from './domain/samples.js';
 import type { HealthReport } from './http/deps.js';
@@ -76,7 +77,11 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     allowedNetworks,
     maxHooksPerAccount: config.maxHooksPerAccount,
   });
-  const metrics = createMetrics({ pendingDeliveries: () => store.countPendingDeliveries() });
+  const metrics = createMetrics({
+    pendingDeliveries: () => store.countPendingDeliveries(),
+    lanes: () => pipeline.dispatcher.stats().lanes,
+    backlogs: () => store.countPendingByHook(100),
+  });
   // Kazoo's cluster_id: configured, or generated once and kept in the store for every instance.
   const clusterId = config.clusterId ?? (await store.getOrCreateSetting('cluster_id', newId()));
   const owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
@@ -99,9 +104,12 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
             deadLetterQueue: config.amqpDeadLetterQueue,
             bindingKeys: callEventBindings,
             prefetch: config.amqpPrefetch,
+            deliveryLimit: config.amqpDeliveryLimit,
+            queueType: config.amqpQueueType,
+            isOutage: (error) => error instanceof UnavailableError,
             log: log.child({ component: 'amqp' }),
           },
-          callEventHandler(pipeline.intake, metrics),
+          callEventHandler(pipeline.intake, metrics, { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth }),
         );
 
   // The store is required: without it nothing can be accepted. A broker outage is reported but
@@ -127,6 +135,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       samples,
       pageSize: config.pageSize,
       bodyLimitBytes: config.bodyLimitBytes,
+      jsonLimits: { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth },
       maxAttemptRangeSeconds,
       health,
       events: pipeline.intake,
@@ -155,14 +164,17 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
         listening.once('listening', resolve);
         listening.once('error', reject);
       });
-      pipeline.start();
+      await pipeline.start();
       await consumer?.start();
       const port = (listening.address() as AddressInfo).port;
       log.info({ port, store: config.mongodbUrl !== undefined ? 'mongodb' : 'sqlite' }, 'callhook listening');
       return { port };
     },
     async stop() {
-      // Intake first (no new work), then the API, then in-flight deliveries hand their leases back.
+      // Delivery first stops claiming and cuts requests in flight short, so nothing intake waits
+      // on (room in the dispatcher) can hold the shutdown; then intake finishes what it holds and
+      // stops taking more, the API closes, and every lease goes back for another instance.
+      await pipeline.quiesce();
       await consumer?.stop();
       if (server !== undefined) {
         const closing = server;

@@ -10,13 +10,32 @@ export interface Metrics {
   eventsUnmatched: Counter<'reason'>;
   deadLettered: Counter<'reason'>;
   deliveriesCreated: Counter;
+  deliveriesHeld: Counter;
   deliveries: Counter<'result'>;
   attemptDuration: Histogram<'outcome'>;
   endToEnd: Histogram;
   hooksDisabled: Counter<'reason'>;
 }
 
-export function createMetrics(options: { pendingDeliveries: () => Promise<number>; defaultMetrics?: boolean }): Metrics {
+/** One lane of the dispatcher, as /metrics shows it. */
+export interface LaneGauge {
+  lane: string;
+  destination: string;
+  inFlight: number;
+  queued: number;
+  limit: number;
+}
+
+export interface MetricSources {
+  pendingDeliveries: () => Promise<number>;
+  /** The dispatcher's lanes (one per hook with work or recent work). */
+  lanes?: () => LaneGauge[];
+  /** Pending deliveries in the store per hook, the largest backlogs first. */
+  backlogs?: () => Promise<Array<{ hookId: string; pending: number }>>;
+  defaultMetrics?: boolean;
+}
+
+export function createMetrics(options: MetricSources): Metrics {
   const registry = new Registry();
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'callhook_' });
   const metrics: Metrics = {
@@ -42,6 +61,11 @@ export function createMetrics(options: { pendingDeliveries: () => Promise<number
     deliveriesCreated: new Counter({
       name: 'callhook_deliveries_created_total',
       help: 'Deliveries (one event to one hook) stored in the outbox',
+      registers: [registry],
+    }),
+    deliveriesHeld: new Counter({
+      name: 'callhook_deliveries_held_total',
+      help: 'Deliveries kept, not sent, because callhook had disabled their hook (POST …/recover sends them)',
       registers: [registry],
     }),
     deliveries: new Counter({
@@ -80,6 +104,36 @@ export function createMetrics(options: { pendingDeliveries: () => Promise<number
         (count) => this.set(count),
         () => undefined,
       );
+    },
+  });
+  const laneGauge = (name: string, help: string, value: (lane: LaneGauge) => number): void => {
+    new Gauge({
+      name,
+      help,
+      labelNames: ['hook_id', 'destination'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const lane of options.lanes?.() ?? []) this.set({ hook_id: lane.lane, destination: lane.destination }, value(lane));
+      },
+    });
+  };
+  laneGauge('callhook_destination_in_flight', 'Requests in flight per hook (its receiver)', (lane) => lane.inFlight);
+  laneGauge('callhook_destination_queued', 'Deliveries waiting in memory per hook', (lane) => lane.queued);
+  laneGauge(
+    'callhook_destination_limit',
+    'Adaptive concurrency limit per hook: requests its receiver may have in flight now',
+    (lane) => lane.limit,
+  );
+  new Gauge({
+    name: 'callhook_destination_backlog',
+    help: 'Pending deliveries in the store per hook (the 100 largest backlogs, all instances sharing the store)',
+    labelNames: ['hook_id'],
+    registers: [registry],
+    async collect() {
+      const backlogs = await (options.backlogs?.() ?? Promise.resolve([])).catch(() => []);
+      this.reset();
+      for (const { hookId, pending } of backlogs) this.set({ hook_id: hookId }, pending);
     },
   });
   return metrics;

@@ -1,8 +1,8 @@
 /**
- * Parking a message the handler rejected as malformed. It is copied to the dead-letter queue
- * on a confirm channel and only acked once the broker has confirmed the copy, so a broker or
- * channel failure in between leaves the original unacked and nothing is lost. The publish is
- * mandatory: a missing dead-letter queue would otherwise swallow the copy and still confirm it.
+ * Copies of messages: into the dead-letter queue (malformed, or out of attempts), or back to the
+ * end of a classic queue with a count. A copy goes on a confirm channel and the original is only
+ * acked once the broker has confirmed the copy, so a broker or channel failure in between leaves
+ * the original unacked and nothing is lost.
  */
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, Message, Options } from 'amqplib';
@@ -25,7 +25,6 @@ export function trackReturns(target: DeadLetterChannel): void {
 
 export function deadLetterHeaders(message: Message, reason: string, now: Date): Record<string, unknown> {
   return {
-    ...message.properties.headers,
     'x-callhook-reason': reason,
     'x-callhook-routing-key': message.fields.routingKey,
     'x-callhook-exchange': message.fields.exchange,
@@ -41,13 +40,28 @@ export function publishDeadLetter(
   reason: string,
   timeoutMs: number,
 ): Promise<void> {
+  return publishCopy(target, queue, message, deadLetterHeaders(message, reason, new Date()), timeoutMs);
+}
+
+/**
+ * Copies `message` into `queue` (body, properties, headers plus `headers`) and resolves once the
+ * broker confirmed it there. Mandatory: a missing queue would otherwise swallow the copy and
+ * still confirm it.
+ */
+export function publishCopy(
+  target: DeadLetterChannel,
+  queue: string,
+  message: Message,
+  headers: Record<string, unknown>,
+  timeoutMs: number,
+): Promise<void> {
   const id = randomUUID();
   const p = message.properties;
   const options: Options.Publish = {
     persistent: true,
     mandatory: true,
-    headers: { ...deadLetterHeaders(message, reason, new Date()), [DEAD_LETTER_ID_HEADER]: id },
-    // Kept so the parked copy can be replayed into the exchange exactly as it came.
+    headers: { ...p.headers, ...headers, [DEAD_LETTER_ID_HEADER]: id },
+    // Kept so the copy can be replayed into the exchange exactly as it came.
     ...(typeof p.contentType === 'string' ? { contentType: p.contentType } : {}),
     ...(typeof p.contentEncoding === 'string' ? { contentEncoding: p.contentEncoding } : {}),
     ...(typeof p.messageId === 'string' ? { messageId: p.messageId } : {}),
@@ -66,7 +80,7 @@ export function publishDeadLetter(
       clearTimeout(timer);
       const wasReturned = target.returned.delete(id);
       if (error) reject(error);
-      else if (wasReturned) reject(new Error(`dead-letter queue ${queue} does not exist (copy returned unroutable)`));
+      else if (wasReturned) reject(new Error(`queue ${queue} does not exist (copy returned unroutable)`));
       else resolve();
     }
     try {

@@ -8,12 +8,15 @@ import type { ConsumeMessage } from 'amqplib';
 export type HandleResult =
   | { kind: 'ack' } // handled and durably persisted (or deliberately ignored)
   | { kind: 'dead-letter'; reason: string } // malformed: park it, never retry
-  | { kind: 'requeue'; reason: string }; // transient failure (store down): give it back, later
+  | { kind: 'retry'; reason: string } // failed, perhaps because of the message: try again, counted
+  | { kind: 'hold'; reason: string }; // not the message's fault (store down): keep it, try again, not counted
 
 export interface InboundMessage {
   routingKey: string;
   body: Buffer;
   redelivered: boolean;
+  /** Failed handlings so far (the broker's count on a quorum queue, callhook's own on a classic one). */
+  attempts: number;
   messageId?: string;
   contentType?: string;
 }
@@ -21,12 +24,26 @@ export interface InboundMessage {
 /** May be called concurrently, up to `prefetch` at a time, and more than once per message. */
 export type MessageHandler = (message: InboundMessage) => Promise<HandleResult>;
 
+/** Header callhook sets on a copy it puts back at the end of a classic queue. */
+export const ATTEMPTS_HEADER = 'x-callhook-attempts';
+
+/** Failed handlings so far: a quorum queue's `x-delivery-count`, else callhook's own header. */
+export function attemptsOf(msg: ConsumeMessage): number {
+  const headers = msg.properties.headers ?? {};
+  for (const name of ['x-delivery-count', ATTEMPTS_HEADER]) {
+    const value: unknown = headers[name];
+    if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+  }
+  return 0;
+}
+
 export function toInbound(msg: ConsumeMessage): InboundMessage {
   const { messageId, contentType } = msg.properties as { messageId?: unknown; contentType?: unknown };
   return {
     routingKey: msg.fields.routingKey,
     body: msg.content,
     redelivered: msg.fields.redelivered,
+    attempts: attemptsOf(msg),
     ...(typeof messageId === 'string' ? { messageId } : {}),
     ...(typeof contentType === 'string' ? { contentType } : {}),
   };
@@ -38,7 +55,7 @@ export function asHandleResult(value: unknown): HandleResult {
     const { kind, reason } = value as { kind: unknown; reason?: unknown };
     const why = typeof reason === 'string' ? reason : 'no reason given';
     if (kind === 'ack') return { kind };
-    if (kind === 'dead-letter' || kind === 'requeue') return { kind, reason: why };
+    if (kind === 'dead-letter' || kind === 'retry' || kind === 'hold') return { kind, reason: why };
   }
-  return { kind: 'requeue', reason: `handler returned an unknown result: ${JSON.stringify(value)}` };
+  return { kind: 'retry', reason: `handler returned an unknown result: ${JSON.stringify(value)}` };
 }

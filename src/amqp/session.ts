@@ -45,8 +45,11 @@ export async function openSession(
   return session;
 }
 
-/** Acks or requeues; a message whose channel is gone is left alone: the broker redelivers it. */
-export function settle(session: Session, msg: ConsumeMessage, how: 'ack' | 'nack', log: Logger): void {
+/**
+ * Acks, gives back (nack) or rejects (requeue, counted by a quorum queue in every RabbitMQ version);
+ * a message whose channel is gone is left alone: the broker redelivers it.
+ */
+export function settle(session: Session, msg: ConsumeMessage, how: 'ack' | 'nack' | 'reject', log: Logger): void {
   const routingKey = msg.fields.routingKey;
   if (session.connectionClosed || session.consumeClosed) {
     log.debug({ routing_key: routingKey }, `channel gone before ${how}; the broker redelivers it`);
@@ -54,6 +57,7 @@ export function settle(session: Session, msg: ConsumeMessage, how: 'ack' | 'nack
   }
   try {
     if (how === 'ack') session.consume.ack(msg);
+    else if (how === 'reject') session.consume.reject(msg, true);
     else session.consume.nack(msg, false, true);
   } catch (err) {
     log.warn({ err, routing_key: routingKey }, `amqp ${how} failed; the broker redelivers it`);

@@ -1,44 +1,82 @@
 /**
- * What callhook declares on every (re)connection. The exchange is declared exactly as Kazoo
- * declares it (kz_amqp.hrl: topic, non-durable, non-auto-delete): any other flag makes one of
- * the two declarations fail with PRECONDITION_FAILED, so callhook and Kazoo could not share a
- * broker. The queues are plain durable queues with no arguments, so an operator can pre-declare
- * them; if they pre-declared them differently (quorum, TTL, ...) we use them as they are.
+ * What callhook declares on every (re)connection, before it consumes. The exchange is declared
+ * exactly as Kazoo declares it (kz_amqp.hrl: topic, non-durable, non-auto-delete): any other flag
+ * makes one of the two declarations fail with PRECONDITION_FAILED, so callhook and Kazoo could not
+ * share a broker.
+ *
+ * The queue is a quorum queue by default: RabbitMQ then counts every delivery of a message and,
+ * past `brokerDeliveryLimit`, dead-letters it into the dead-letter queue itself, which is the one
+ * protection against a message that kills the consumer each time it is handled (callhook never
+ * gets to count those). A queue that exists already with other arguments (a classic queue from an
+ * earlier callhook, or one an operator pre-declared) is used as it is, and callhook counts failed
+ * handlings itself; the README says how to migrate it.
  */
 import type { Channel, ChannelModel, Options } from 'amqplib';
 import type { Logger } from 'pino';
 
 export const KAZOO_EXCHANGE_TYPE = 'topic';
 export const KAZOO_EXCHANGE_OPTIONS: Readonly<Options.AssertExchange> = Object.freeze({ durable: false, autoDelete: false });
-export const QUEUE_OPTIONS: Readonly<Options.AssertQueue> = Object.freeze({ durable: true });
+
+export type QueueType = 'quorum' | 'classic';
 
 export interface Topology {
   exchange: string;
   queue: string;
   deadLetterQueue: string;
   bindingKeys: readonly string[];
+  queueType: QueueType;
+  /** Deliveries after which the broker dead-letters a message of a quorum queue. */
+  brokerDeliveryLimit: number;
 }
 
 const PRECONDITION_FAILED = 406;
 
-/** Declares exchange, queue, dead-letter queue and bindings; throws (so recovery retries) on failure. */
-export async function declareTopology(model: ChannelModel, topology: Topology, log: Logger): Promise<void> {
+export function queueOptions(topology: Topology): Options.AssertQueue {
+  if (topology.queueType === 'classic') return { durable: true };
+  return {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-delivery-limit': topology.brokerDeliveryLimit,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': topology.deadLetterQueue,
+    },
+  };
+}
+
+/**
+ * Declares exchange, queues and bindings; throws (so recovery retries) on failure. Resolves with
+ * the kind of queue in use: the one asked for, or `classic` when an existing queue was kept.
+ */
+export async function declareTopology(model: ChannelModel, topology: Topology, log: Logger): Promise<QueueType> {
   await withChannel(model, (ch) => ch.assertExchange(topology.exchange, KAZOO_EXCHANGE_TYPE, KAZOO_EXCHANGE_OPTIONS));
-  await declareQueue(model, topology.queue, log);
-  await declareQueue(model, topology.deadLetterQueue, log);
+  await declareQueue(model, topology.deadLetterQueue, { durable: true }, log);
+  const kept = await declareQueue(model, topology.queue, queueOptions(topology), log);
   await withChannel(model, async (ch) => {
     for (const key of topology.bindingKeys) await ch.bindQueue(topology.queue, topology.exchange, key);
   });
+  if (kept && topology.queueType === 'quorum') {
+    log.warn(
+      { queue: topology.queue },
+      'the queue exists with other arguments (a classic queue?): callhook counts failed handlings itself, but a message that crashes ' +
+        'callhook each time is only stopped by a quorum queue; see the README on migrating the queue',
+    );
+    return 'classic';
+  }
+  return topology.queueType;
 }
 
-async function declareQueue(model: ChannelModel, name: string, log: Logger): Promise<void> {
+/** True when the queue existed with other arguments and is used as it is. */
+async function declareQueue(model: ChannelModel, name: string, options: Options.AssertQueue, log: Logger): Promise<boolean> {
   try {
-    await withChannel(model, (ch) => ch.assertQueue(name, QUEUE_OPTIONS));
+    await withChannel(model, (ch) => ch.assertQueue(name, options));
+    return false;
   } catch (error) {
     if (errorCode(error) !== PRECONDITION_FAILED) throw error;
     // The broker closed that channel; a passive check on a fresh one still proves the queue exists.
     await withChannel(model, (ch) => ch.checkQueue(name));
     log.info({ queue: name, err: error }, 'amqp queue was pre-declared with other arguments; using it as it is');
+    return true;
   }
 }
 

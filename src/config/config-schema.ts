@@ -62,6 +62,14 @@ export interface ConfigSchema {
    */
   bodyLimitBytes: number;
   /**
+   * largest Kazoo event accepted (AMQP message or one event in `POST /v2/events`); larger ones are dead-lettered (AMQP) or refused with 400
+   */
+  maxEventBytes: number;
+  /**
+   * deepest nesting of objects and lists accepted in any JSON input (events, request bodies)
+   */
+  maxJsonDepth: number;
+  /**
    * e.g. `amqp://guest:guest@127.0.0.1:5672`; unset: no AMQP consumer (the rest works)
    */
   amqpUrl?: string;
@@ -77,6 +85,14 @@ export interface ConfigSchema {
    * unacked messages per instance
    */
   amqpPrefetch: number;
+  /**
+   * times a message may fail to be handled before it is dead-lettered with its reason (a store outage does not count)
+   */
+  amqpDeliveryLimit: number;
+  /**
+   * `quorum` (RabbitMQ ≥ 3.8: the broker also dead-letters a message that keeps killing the consumer) or `classic` (older brokers)
+   */
+  amqpQueueType: 'quorum' | 'classic';
   /**
    * the `cluster_id` added to payloads (32 hex)
    */
@@ -105,17 +121,21 @@ export interface ConfigSchema {
    */
   retrySchedule: number[];
   /**
-   * concurrent requests (and sockets) per receiver origin
+   * ceiling of a hook's adaptive concurrency: requests in flight to one hook at once (it starts at 4, grows while the receiver answers well, shrinks when it times out, fails or slows down)
    */
   maxConcurrencyPerDestination: number;
   /**
-   * deliveries waiting in memory per origin; more wait in the store
+   * most deliveries one hook keeps waiting in memory (it keeps about two seconds of its receiver's throughput; the rest waits in the store)
    */
   maxQueuedPerDestination: number;
   /**
-   * concurrent requests overall; intake pauses when twice this many are queued
+   * concurrent requests overall, shared fairly between accounts with work; intake pauses when twice this many are waiting
    */
   maxInFlight: number;
+  /**
+   * request bodies in flight together, bytes (a bound on the memory deliveries take while they are sent)
+   */
+  maxInFlightBytes: number;
   /**
    * response bytes kept in the attempts log
    */
@@ -124,6 +144,10 @@ export interface ConfigSchema {
    * how long a delivery stays claimed by one instance
    */
   leaseSeconds: number;
+  /**
+   * how often an instance tells the store it is alive; an instance silent for five of these has its leases taken over
+   */
+  heartbeatMs: number;
   /**
    * how often due retries and expired leases are looked for
    */

@@ -27,12 +27,13 @@ import { DisabledNotice } from './health/disabled-notice.js';
 import { HookDisabler } from './health/hook-disabler.js';
 import { EventIntake } from './intake/event-intake.js';
 import { FanOut } from './intake/fan-out.js';
+import { InstanceLiveness } from './outbox/instance-liveness.js';
 import { OutcomeRecorder } from './outbox/outcome-recorder.js';
 import { Outbox } from './outbox/outbox.js';
 import { RetentionSweep } from './outbox/retention-sweep.js';
 import { RetryScheduler } from './outbox/retry-scheduler.js';
 import { DeliveryWorker } from './send/delivery-worker.js';
-import { destinationOf, Dispatcher } from './send/dispatcher.js';
+import { Dispatcher, routeOf } from './send/dispatcher.js';
 import { HttpClient } from './send/http-client.js';
 import { Pinger } from './send/pinger.js';
 import type { DeliveryJob } from './send/ports.js';
@@ -48,6 +49,9 @@ export type PipelineOptions = Pick<
   | 'maxConcurrencyPerDestination'
   | 'maxQueuedPerDestination'
   | 'maxInFlight'
+  | 'maxInFlightBytes'
+  | 'maxEventBytes'
+  | 'heartbeatMs'
   | 'responseBodyLimitBytes'
   | 'leaseSeconds'
   | 'pollIntervalMs'
@@ -67,7 +71,7 @@ export type PipelineOptions = Pick<
   userAgent: string;
 };
 
-/** How long a delivery its destination's full queue refused waits before it is offered again. */
+/** How long a delivery the scheduler could not queue waits before it is claimed again. */
 const refusedBackoffMs = 2_000;
 
 export class DeliveryPipeline {
@@ -78,6 +82,7 @@ export class DeliveryPipeline {
   private readonly worker: DeliveryWorker;
   private readonly scheduler: RetryScheduler;
   private readonly calls: CallSummaries;
+  private readonly liveness: InstanceLiveness;
 
   constructor(
     private readonly store: Store,
@@ -94,7 +99,8 @@ export class DeliveryPipeline {
       timeoutMs: options.deliveryTimeoutMs,
       allowedNetworks: options.allowedNetworks,
       responseBodyLimit: options.responseBodyLimitBytes,
-      connectionsPerOrigin: options.maxConcurrencyPerDestination,
+      // Lanes limit requests per hook; many hooks may share an origin, so sockets are not the limit.
+      connectionsPerOrigin: options.maxInFlight,
       userAgent: options.userAgent,
     });
     this.pinger = new Pinger(this.http, (accountId, attempt) => store.insertAttempt(accountId, attempt));
@@ -113,23 +119,31 @@ export class DeliveryPipeline {
     const worker = (this.worker = new DeliveryWorker(
       this.http,
       outcomes,
-      { timeoutMs: options.deliveryTimeoutMs, retrySchedule: options.retrySchedule },
+      {
+        timeoutMs: options.deliveryTimeoutMs,
+        retrySchedule: options.retrySchedule,
+        maxBodyBytes: options.maxEventBytes * 4,
+        inFlightBodyBytes: options.maxInFlightBytes,
+      },
       metrics,
       log,
     ));
     this.dispatcher = new Dispatcher<DeliveryJob>(
       {
-        maxPerDestination: options.maxConcurrencyPerDestination,
-        maxQueuedPerDestination: options.maxQueuedPerDestination,
         maxInFlight: options.maxInFlight,
+        maxPerLane: options.maxConcurrencyPerDestination,
+        initialPerLane: Math.min(4, options.maxConcurrencyPerDestination),
+        maxQueuedPerLane: options.maxQueuedPerDestination,
+        queueHorizonMs: 2_000,
+        minQueuedPerLane: 16,
       },
-      destinationOf,
+      routeOf,
       (job) => worker.run(job),
       (error, job) => log.error({ err: error, delivery_id: job.delivery.id }, 'delivery attempt failed unexpectedly'),
     );
 
     // outbox/ → send/: new deliveries, and stored ones that are due.
-    const outbox = new Outbox(store, this.dispatcher, outcomes, { owner: options.owner, leaseMs, refusedBackoffMs }, metrics, log);
+    const outbox = new Outbox(store, this.dispatcher, outcomes, { owner: options.owner, leaseMs }, metrics, log);
     const retention = new RetentionSweep(
       store,
       { retentionMs: options.attemptRetentionDays * 86_400_000, finishedRetentionMs: options.deliveredRetentionMinutes * 60_000 },
@@ -143,6 +157,8 @@ export class DeliveryPipeline {
       { owner: options.owner, leaseMs, pollIntervalMs: options.pollIntervalMs, batchSize: 500, backoffMs: refusedBackoffMs },
       log,
     );
+
+    this.liveness = new InstanceLiveness(store, { owner: options.owner, heartbeatMs: options.heartbeatMs, missedBeats: 5 }, log);
 
     // health/ → outbox/: turning hooks off, and telling the account.
     const notice = new DisabledNotice(
@@ -184,20 +200,35 @@ export class DeliveryPipeline {
     this.intake = new EventIntake(validator, fanOut, metrics, log, () => this.dispatcher.waitForRoom());
   }
 
-  start(): void {
+  async start(): Promise<void> {
+    await this.liveness.start();
     this.scheduler.start();
     this.calls.start();
   }
 
-  /** Stops polling, lets in-flight attempts finish, hands every lease back for another instance. */
-  async stop(): Promise<void> {
+  /**
+   * First half of a shutdown: no more claims or checks, queued jobs dropped (their leases go back
+   * at the end), requests in flight cut short (recorded as interrupted). Intake may still finish
+   * what it holds: its deliveries are stored and left for the next claim.
+   */
+  async quiesce(): Promise<void> {
     await this.scheduler.stop();
     await this.calls.stop();
-    await this.dispatcher.stop();
+    await this.liveness.stop();
+    const stopping = this.dispatcher.stop();
+    const interrupted = this.http.interruptAll();
+    if (interrupted > 0) this.log.info({ interrupted }, 'interrupted deliveries in flight; they go out again from the next claim');
+    await stopping;
+  }
+
+  /** Second half: outcomes written, every lease handed back for another instance, then gone. */
+  async stop(): Promise<void> {
+    await this.quiesce();
     await this.worker.drain();
     try {
       const released = await this.store.releaseLeases(this.options.owner);
       if (released > 0) this.log.info({ released }, 'handed pending deliveries back');
+      await this.liveness.leave();
     } catch (error) {
       // The store is gone: the leases run out by themselves and another instance takes over.
       this.log.warn({ err: error }, 'could not hand leases back; they expire after CALLHOOK_LEASE_S');

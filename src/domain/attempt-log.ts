@@ -15,7 +15,9 @@ export interface AttemptRequest {
 
 export type AttemptResponse =
   | { kind: 'response'; status: number; headers: Readonly<Record<string, string>>; body: string; durationMs: number }
-  | { kind: 'error'; error: string; durationMs: number };
+  | { kind: 'error'; error: string; durationMs: number }
+  /** Cut short by callhook's own shutdown: neither a success nor the receiver's failure. */
+  | { kind: 'interrupted'; durationMs: number };
 
 export interface AttemptFacts {
   hookId: string;
@@ -49,10 +51,13 @@ export function attemptDoc(facts: AttemptFacts): JsonObject {
     method: facts.request.method.toLowerCase(),
     req_headers: lowerKeys(facts.request.headers),
     req_body: facts.request.body,
-    result: facts.succeeded ? 'success' : 'failure',
+    result: facts.response.kind === 'interrupted' ? 'interrupted' : facts.succeeded ? 'success' : 'failure',
   };
   const response = facts.response;
-  if (response.kind === 'response') {
+  if (response.kind === 'interrupted') {
+    doc['reason'] = 'interrupted by shutdown';
+    doc['client_error'] = 'interrupted';
+  } else if (response.kind === 'response') {
     if (!facts.succeeded) doc['reason'] = 'bad response code';
     doc['resp_status_code'] = String(response.status);
     doc['resp_headers'] = lowerKeys(response.headers);
@@ -64,7 +69,8 @@ export function attemptDoc(facts: AttemptFacts): JsonObject {
   doc['try'] = facts.attempt;
   // Monster UI shows "retries left" as `retries - 1`; Kazoo writes the string when none are left.
   doc['retries'] = facts.retriesLeft + 1;
-  doc['retries_left'] = facts.succeeded || facts.retriesLeft > 0 ? facts.retriesLeft : 'retries exceeded';
+  const spent = !facts.succeeded && response.kind !== 'interrupted' && facts.retriesLeft === 0;
+  doc['retries_left'] = spent ? 'retries exceeded' : facts.retriesLeft;
   doc['duration_ms'] = response.durationMs;
   if (facts.nextAttemptAt !== null) doc['next_attempt_at'] = facts.nextAttemptAt.toISOString();
   return doc;

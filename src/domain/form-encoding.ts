@@ -15,17 +15,20 @@
  */
 import { isJsonObject, type JsonObject, type JsonValue } from './json.js';
 
-const unreserved = /[A-Za-z0-9._~-]/;
-const utf8 = new TextEncoder();
+/** What encodeURIComponent leaves alone but Kazoo's encoder escapes. */
+const alsoEscaped = /[!'()*]/g;
+const escapeOne = (char: string): string => `%${char.charCodeAt(0).toString(16).toUpperCase()}`;
 
+/**
+ * encodeURIComponent already writes UTF-8 bytes as upper-case %XX and keeps [A-Za-z0-9_.~-] and
+ * !'()*; Kazoo's set is the same minus those five, and space as `+`. Native and linear: a megabyte
+ * of text costs a few megabytes while it is encoded, where a character-by-character loop cost tens.
+ * A lone surrogate (not UTF-8 encodable) becomes U+FFFD first, as a TextEncoder would write it.
+ */
 export function formEncode(text: string): string {
-  let out = '';
-  for (const char of text) {
-    if (char === ' ') out += '+';
-    else if (unreserved.test(char)) out += char;
-    else for (const byte of utf8.encode(char)) out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
+  // String#toWellFormed is in Node 20 (ES2024), ahead of the ES2023 library the project targets.
+  const wellFormed = (text as string & { toWellFormed(): string }).toWellFormed();
+  return encodeURIComponent(wellFormed).replace(alsoEscaped, escapeOne).replace(/%20/g, '+');
 }
 
 function scalarText(value: string | number | boolean | null): string {

@@ -8,6 +8,8 @@ import { modifiersOf, type WebhookSettings } from './webhook.js';
 export interface HookCandidate {
   accountId: string;
   settings: Pick<WebhookSettings, 'hook' | 'enabled' | 'include_subaccounts' | 'include_internal_legs' | 'modifiers'>;
+  /** Set when callhook disabled the hook itself: such a hook still takes events, to keep them. */
+  disabledReason?: string | null;
 }
 
 export interface SelectHooksArgs<H extends HookCandidate> {
@@ -35,6 +37,8 @@ function firesFor(settings: HookCandidate['settings'], hookName: string, allHook
 /**
  * The event account's own hooks first, then each ancestor's hooks that include subaccounts, in
  * tree order (Kazoo's order too; it fires them one by one, callhook queues them in that order).
+ * A hook callhook disabled itself is selected too: its deliveries are kept, not sent, until it is
+ * back (the outbox holds them); one the user disabled is not.
  */
 export function selectHooks<H extends HookCandidate>(args: SelectHooksArgs<H>): H[] {
   const { internalLeg = false, hookName, eventAccountId, hooks, payload, allHooks = true } = args;
@@ -45,7 +49,8 @@ export function selectHooks<H extends HookCandidate>(args: SelectHooksArgs<H>): 
       if (hook.accountId !== accountId) continue;
       const { settings } = hook;
       if (inherited && settings.include_subaccounts !== true) continue;
-      if (!settings.enabled || !firesFor(settings, hookName, allHooks)) continue;
+      const takesEvents = settings.enabled || (hook.disabledReason !== undefined && hook.disabledReason !== null);
+      if (!takesEvents || !firesFor(settings, hookName, allHooks)) continue;
       if (internalLeg && !settings.include_internal_legs) continue;
       if (payload !== undefined && !passesModifiers(settings, payload)) continue;
       selected.push(hook);

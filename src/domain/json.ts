@@ -18,3 +18,20 @@ export function getPath(doc: JsonObject, dottedPath: string): JsonValue | undefi
   }
   return current;
 }
+
+/**
+ * About how many characters `value` takes as JSON, without building the text: a cheap bound for
+ * deciding whether a payload may be encoded at all. Strings count their length plus quotes.
+ */
+export function approximateJsonLength(value: JsonValue | undefined): number {
+  if (value === undefined || value === null) return 4;
+  if (typeof value === 'string') return value.length + 2;
+  if (typeof value !== 'object') return 16;
+  let total = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) total += approximateJsonLength(item) + 1;
+    return total;
+  }
+  for (const [key, item] of Object.entries(value)) total += key.length + 4 + approximateJsonLength(item);
+  return total;
+}

@@ -1,5 +1,6 @@
 /** Everything the HTTP layer needs, handed in by the composition root. */
 import type { JsonObject } from '../domain/json.js';
+import type { JsonLimits } from '../domain/json-limits.js';
 import type { Webhook } from '../domain/webhook.js';
 import type { AccountService } from '../services/account-service.js';
 import type { AttemptService } from '../services/attempt-service.js';
@@ -25,6 +26,8 @@ export interface HttpDeps {
   samples: Readonly<Record<string, readonly JsonObject[]>>;
   pageSize: number;
   bodyLimitBytes: number;
+  /** Per-event size and any body's nesting depth. */
+  jsonLimits: JsonLimits;
   /** Widest window of one attempts query, seconds (Crossbar's maximum_range). */
   maxAttemptRangeSeconds: number;
   health: () => Promise<HealthReport>;

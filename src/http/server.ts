@@ -58,7 +58,7 @@ export function buildHttpApp(deps: HttpDeps, log: Logger): Koa<AppState> {
   );
   app.use(requestContext(log));
   app.use(errorMiddleware(deps.envelope));
-  app.use(jsonBody(deps.bodyLimitBytes));
+  app.use(jsonBody(deps.bodyLimitBytes, deps.jsonLimits.maxDepth));
   // Unmatched requests fall out of the routers untouched; answered here, after allowedMethods
   // had its chance to turn a known path with the wrong verb into a 405.
   app.use(async (ctx, next) => {

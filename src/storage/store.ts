@@ -105,8 +105,11 @@ export interface WebhookStore {
   /** Every hook of the account, ordered by id ascending. Accounts hold few hooks (a configured cap). */
   listWebhooks(accountId: string): Promise<Webhook[]>;
   countWebhooks(accountId: string): Promise<number>;
-  /** Enabled hooks of any of these accounts, for event matching. */
-  listEnabledWebhooks(accountIds: readonly string[]): Promise<Webhook[]>;
+  /**
+   * Enabled hooks of any of these accounts, for event matching; with `includeAutoDisabled`, also
+   * the hooks callhook disabled itself (their events are kept for when they come back).
+   */
+  listEnabledWebhooks(accountIds: readonly string[], options?: { includeAutoDisabled?: boolean }): Promise<Webhook[]>;
   /** Replaces the hook if the stored revision matches (else ConflictError; NotFoundError if gone). */
   replaceWebhook(accountId: string, hookId: string, expectedRevision: number, change: WebhookChange): Promise<Webhook>;
   /** Deletes the hook, its health and its unfinished deliveries. Null when there was none. */
@@ -205,10 +208,17 @@ export interface DeliveryStore {
   insertDeliveries(deliveries: readonly NewDelivery[]): Promise<string[]>;
   /**
    * Leases up to `limit` pending deliveries that are due (nextAttemptAt <= now) and not under
-   * a live lease (leaseExpiresAt null or <= now), oldest nextAttemptAt first. Two callers never
-   * get the same delivery while its lease lives.
+   * a live lease (leaseExpiresAt null or <= now), oldest nextAttemptAt first, leaving out those of
+   * the hooks in `exceptHookIds` (whose lanes are full). Two callers never get the same delivery
+   * while its lease lives.
    */
-  claimDueDeliveries(owner: string, now: Date, leaseExpiresAt: Date, limit: number): Promise<DeliveryRecord[]>;
+  claimDueDeliveries(
+    owner: string,
+    now: Date,
+    leaseExpiresAt: Date,
+    limit: number,
+    exceptHookIds?: readonly string[],
+  ): Promise<DeliveryRecord[]>;
   /** Records an outcome and releases the lease, only while `owner` holds it (else ConflictError). */
   finishDelivery(accountId: string, deliveryId: string, owner: string, outcome: DeliveryOutcome): Promise<void>;
   /**
@@ -230,6 +240,8 @@ export interface DeliveryStore {
   requeueFailedDeliveries(accountId: string, hookId: string, since: Date, limit: number): Promise<number>;
   /** Pending deliveries across all accounts (metrics gauge). */
   countPendingDeliveries(): Promise<number>;
+  /** Pending deliveries per hook, across all accounts, the `limit` largest first (metrics gauge). */
+  countPendingByHook(limit: number): Promise<Array<{ hookId: string; pending: number }>>;
   /**
    * Removes at most `limit` deliveries in one of `statuses` (never 'pending') last updated before
    * `cutoff`. Returns how many were removed.
@@ -286,7 +298,30 @@ export interface CallStore {
   deleteExpiredCalls(now: Date, limit: number): Promise<number>;
 }
 
-export interface Store extends AccountStore, WebhookStore, AttemptStore, DeliveryStore, SettingStore, CallStore {
+/** What a takeover released: the instances found dead and the leases they held. */
+export interface Takeover {
+  owners: string[];
+  deliveries: number;
+  calls: number;
+}
+
+/**
+ * Instances say they are alive; the leases of one that stopped saying so are released for the
+ * others, so a crashed instance's work resumes in seconds rather than after its leases expire.
+ */
+export interface InstanceStore {
+  /** Records that `owner` is alive at `at`. */
+  heartbeat(owner: string, at: Date): Promise<void>;
+  /**
+   * Releases every delivery and call lease held by an instance whose last heartbeat is before
+   * `staleBefore`, and forgets those instances. Leases of owners that never beat are left to expire.
+   */
+  takeOverStaleLeases(staleBefore: Date): Promise<Takeover>;
+  /** Forgets `owner` (a clean stop, after its leases were handed back). */
+  removeInstance(owner: string): Promise<void>;
+}
+
+export interface Store extends AccountStore, WebhookStore, AttemptStore, DeliveryStore, SettingStore, CallStore, InstanceStore {
   /** Cheap round trip for /health. Throws when the store cannot answer. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -138,6 +138,8 @@ describe('AMQP consumer: outages and shutdown', { timeout: 90_000 }, () => {
         deadLetterQueue: 'callhook.unreachable.dead',
         bindingKeys: [],
         prefetch: 1,
+        deliveryLimit: 5,
+        queueType: 'quorum',
         log,
       },
       async () => ({ kind: 'ack' }),

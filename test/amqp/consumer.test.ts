@@ -125,17 +125,17 @@ describe('AMQP consumer: handler verdicts', { timeout: 60_000 }, () => {
     );
   });
 
-  it("redelivers after the delay on 'requeue', without holding up other messages", { timeout: 20_000 }, async (t) => {
+  it("tries a message again after a pause on 'retry', without holding up other messages", { timeout: 20_000 }, async (t) => {
     const rig = makeRig(t);
-    const seen: { seq: number; redelivered: boolean; at: number }[] = [];
+    const seen: { seq: number; redelivered: boolean; attempts: number; at: number }[] = [];
     const consumer = await startConsumer(
       rig,
       async (m) => {
         const seq = seqOf(m.body);
-        seen.push({ seq, redelivered: m.redelivered, at: Date.now() });
-        return seq === 1 && !m.redelivered ? { kind: 'requeue', reason: 'store down' } : { kind: 'ack' };
+        seen.push({ seq, redelivered: m.redelivered, attempts: m.attempts, at: Date.now() });
+        return seq === 1 && !m.redelivered ? { kind: 'retry', reason: 'flaky' } : { kind: 'ack' };
       },
-      { requeueDelayMs: 400 },
+      { retryDelayMs: 400 },
     );
     await consumer.waitUntilUp(10_000);
     await publishKazooEvents(AMQP_URL, EXCHANGE, [callEvent(rig.callId, 1), callEvent(rig.callId, 2)]);
@@ -149,10 +149,11 @@ describe('AMQP consumer: handler verdicts', { timeout: 60_000 }, () => {
       ],
     );
     const [first, , again] = seen;
-    assert.ok(first && again && again.at - first.at >= 350, 'waited requeueDelayMs before giving it back');
+    assert.ok(first && again && again.at - first.at >= 350, 'waited retryDelayMs before giving it back');
+    assert.equal(again.attempts, 1, 'the broker counted the failed handling');
   });
 
-  it('treats a throwing handler as requeue', { timeout: 20_000 }, async (t) => {
+  it('treats a throwing handler as a failed handling, tried again', { timeout: 20_000 }, async (t) => {
     const rig = makeRig(t);
     const seen: InboundMessage[] = [];
     const consumer = await startConsumer(rig, async (m) => {

@@ -134,7 +134,7 @@ export class CallSummaries {
     const state = foldCall(parsed(await this.store.listCallEvents(accountId, callKey)));
     const account = await this.accounts.lookup(accountId);
     if (account !== null) {
-      const candidates = await this.store.listEnabledWebhooks([accountId, ...account.tree]);
+      const candidates = await this.store.listEnabledWebhooks([accountId, ...account.tree], { includeAutoDisabled: true });
       const at = finished.finishedAt ?? new Date();
       await this.emit('call.finished', account, candidates, callKey, state, at);
       for (const recording of state.recordings) {

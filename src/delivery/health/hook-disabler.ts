@@ -35,7 +35,7 @@ export class HookDisabler {
           disabledReason: reason,
         });
         this.metrics.hooksDisabled.inc({ reason: label });
-        this.log.warn({ account_id: accountId, hook_id: hookId, reason }, 'webhook disabled');
+        this.log.error({ account_id: accountId, hook_id: hookId, reason }, 'webhook disabled');
         await this.onDisabled(disabled, reason).catch((error: unknown) =>
           this.log.error({ err: error, hook_id: hookId }, 'could not announce a disabled webhook'),
         );

@@ -7,9 +7,11 @@
 import type { Logger } from 'pino';
 import { toCallEvent, type CallEvent } from '../../domain/call-event.js';
 import { eventKey } from '../../domain/delivery-id.js';
+import { eventRangeProblems } from '../../domain/event-ranges.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import type { ValidationDetails } from '../../errors.js';
 import { Gate } from '../../lib/gate.js';
+import { OncePer } from '../../lib/once-per.js';
 import type { Metrics } from '../../metrics.js';
 import type { Validator } from '../../validation/validator.js';
 import type { FanOut, FanOutResult } from './fan-out.js';
@@ -23,6 +25,8 @@ export class EventIntake {
    * dispatcher (200 events × 50 hooks); with it, the surplus stays in the broker.
    */
   private readonly gate = new Gate(8);
+  /** Events for an account callhook does not know: one warning per account per minute. */
+  private readonly unknownAccounts = new OncePer(60_000);
 
   constructor(
     private readonly validator: Validator,
@@ -48,6 +52,10 @@ export class EventIntake {
       const fields = Object.keys(checked.details).join(', ');
       return { ok: false, reason: `invalid call event (${fields})`, details: checked.details };
     }
+    const outOfRange = eventRangeProblems(message);
+    if (Object.keys(outOfRange).length > 0) {
+      return { ok: false, reason: `out-of-range values (${Object.keys(outOfRange).join(', ')})`, details: outOfRange };
+    }
     const event = toCallEvent(message);
     if ('error' in event) {
       return {
@@ -66,6 +74,13 @@ export class EventIntake {
     });
     this.metrics.eventsConsumed.inc({ event: parsed.event.name, source });
     this.log.debug({ call_id: parsed.event.callId, event: parsed.event.name, source, ...result }, 'event taken');
+    const accountId = parsed.event.accountId;
+    if (result.skipped === 'unknown_account' && accountId !== undefined && this.unknownAccounts.due(accountId)) {
+      this.log.warn(
+        { account_id: accountId, event: parsed.event.name, source },
+        'event for an account callhook does not know: no hook can fire (create the account with its Kazoo id); warned once a minute per account',
+      );
+    }
     return result;
   }
 }

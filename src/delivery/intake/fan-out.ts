@@ -49,7 +49,7 @@ export class FanOut {
     const account = await this.accounts.lookup(accountId);
     if (account === null) return { deliveries: 0, skipped: 'unknown_account' };
 
-    const candidates = await this.store.listEnabledWebhooks([accountId, ...account.tree]);
+    const candidates = await this.store.listEnabledWebhooks([accountId, ...account.tree], { includeAutoDisabled: true });
     let deliveries = isChannelEvent(event) ? await this.channelDeliveries(event, key, account, candidates, receivedAt) : 0;
     if (this.calls !== undefined) deliveries += await this.calls.track(event, key, account, candidates, receivedAt);
     return deliveries > 0 ? { deliveries } : { deliveries: 0, skipped: isChannelEvent(event) ? 'no_hook' : 'not_a_hook_event' };

@@ -26,15 +26,16 @@ export interface PlannedDelivery {
 
 /** What event sources depend on. */
 export interface DeliveryPlanner {
-  /** Stores the deliveries (those already stored are skipped) and returns how many were new. */
+  /**
+   * Stores the deliveries (those already stored are skipped) and returns how many new ones will be
+   * sent (those of hooks callhook disabled are kept, not sent).
+   */
   enqueue(planned: readonly PlannedDelivery[]): Promise<number>;
 }
 
 export interface OutboxOptions {
   owner: string;
   leaseMs: number;
-  /** How long a delivery the send stage refused waits before it is offered again. */
-  refusedBackoffMs: number;
 }
 
 /** Inserts groups of deliveries together; each inserted id goes to the first group that had it. */
@@ -64,33 +65,46 @@ export class Outbox implements DeliveryPlanner {
   async enqueue(planned: readonly PlannedDelivery[]): Promise<number> {
     if (planned.length === 0) return 0;
     const now = Date.now();
-    const deliveries: NewDelivery[] = planned.map((item) => ({
-      id: item.id,
-      accountId: item.hook.accountId,
-      hookId: item.hook.id,
-      hookEvent: item.hookEvent,
-      payload: item.payload,
-      status: 'pending',
-      attemptCount: 0,
-      nextAttemptAt: new Date(now),
-      leaseOwner: this.options.owner,
-      leaseExpiresAt: new Date(now + this.options.leaseMs),
-      eventAt: item.eventAt,
-    }));
+    const deliveries: NewDelivery[] = planned.map((item) => {
+      // A hook callhook disabled keeps its events as failed deliveries: `recover` sends them once
+      // it is back, and the retention sweep removes them with the attempts.
+      const held = !item.hook.settings.enabled;
+      return {
+        id: item.id,
+        accountId: item.hook.accountId,
+        hookId: item.hook.id,
+        hookEvent: item.hookEvent,
+        payload: item.payload,
+        status: held ? 'failed' : 'pending',
+        attemptCount: 0,
+        nextAttemptAt: new Date(now),
+        leaseOwner: held ? null : this.options.owner,
+        leaseExpiresAt: held ? null : new Date(now + this.options.leaseMs),
+        eventAt: item.eventAt,
+      };
+    });
     const inserted = new Set(await this.writer.add(deliveries));
     this.metrics.deliveriesCreated.inc(inserted.size);
     if (inserted.size < deliveries.length) {
       this.log.debug({ event: planned[0]?.hookEvent, duplicates: deliveries.length - inserted.size }, 'event seen before');
     }
     const stamp = new Date(now);
+    let held = 0;
     deliveries.forEach((delivery, index) => {
       const hook = planned[index]?.hook;
       if (hook === undefined || !inserted.has(delivery.id)) return;
+      if (delivery.status === 'failed') {
+        held += 1;
+        return;
+      }
       if (this.queue.offer({ delivery: { ...delivery, createdAt: stamp, updatedAt: stamp }, hook })) return;
+      // Its lane is full: it waits in the store, due now, and the scheduler claims it once the lane
+      // has room (a slow receiver's backlog never sits in memory).
       this.outcomes
-        .settle(delivery, 'pending', now + this.options.refusedBackoffMs)
-        .catch((error: unknown) => this.log.warn({ err: error, delivery_id: delivery.id }, 'could not hand a delivery back'));
+        .settle(delivery, 'pending', now)
+        .catch((error: unknown) => this.log.warn({ err: error, delivery_id: delivery.id }, 'could not park a delivery'));
     });
-    return inserted.size;
+    this.metrics.deliveriesHeld.inc(held);
+    return inserted.size - held;
   }
 }

@@ -40,19 +40,45 @@ export class OutcomeRecorder implements OutcomeSink {
     const { job, decision, attempt, at } = report;
     const { hook, delivery } = job;
     if (decision.gone) this.turnOff(hook, goneReason, 'gone');
+    this.logFailure(report);
     const recorded = await this.batch.add({
       accountId: hook.accountId,
       deliveryId: delivery.id,
       owner: this.options.owner,
       outcome: { status: decision.status, attemptCount: decision.attemptsMade, nextAttemptAt: decision.nextAttemptAt },
       attempt: decision.succeeded && !this.options.logSuccessfulAttempts ? null : attempt,
-      health: { hookId: hook.id, sample: { succeeded: decision.succeeded, at, keep: failuresToKeep(this.options.disableRule) } },
+      // An interrupted attempt says nothing about the receiver: no health sample.
+      ...(decision.interrupted
+        ? {}
+        : { health: { hookId: hook.id, sample: { succeeded: decision.succeeded, at, keep: failuresToKeep(this.options.disableRule) } } }),
     });
     // The lease moved on (we were too slow) or the delivery went with its hook: the attempt
     // stands in the log; the outbox record belongs to whoever holds it now.
     if (!recorded.applied) this.log.warn({ delivery_id: delivery.id }, 'outcome not recorded in the outbox: lease lost');
     if (!decision.succeeded && recorded.health !== null && shouldDisable(recorded.health, this.options.disableRule, Date.now())) {
       this.turnOff(hook, disableReason, 'failures');
+    }
+  }
+
+  /**
+   * One line per failed attempt, so an operator sees failures without polling the attempts API: a
+   * warning while retries remain, an error when none are left.
+   */
+  private logFailure({ job, decision, attempt }: AttemptReport): void {
+    if (decision.succeeded || decision.interrupted) return;
+    const { doc } = attempt;
+    const fields = {
+      account_id: job.hook.accountId,
+      hook_id: job.hook.id,
+      delivery_id: job.delivery.id,
+      try: decision.attemptsMade,
+      uri: job.hook.settings.uri,
+      ...(doc['resp_status_code'] !== undefined ? { status: Number(doc['resp_status_code']) } : { error: doc['client_error'] }),
+    };
+    if (decision.status === 'pending') {
+      this.log.warn({ ...fields, next_attempt_at: decision.nextAttemptAt.toISOString() }, 'delivery attempt failed; retrying');
+    } else {
+      this.log.error(fields, 'delivery failed: no retries left');
     }
   }
 

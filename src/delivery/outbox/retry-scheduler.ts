@@ -49,7 +49,15 @@ export class RetryScheduler {
     const room = Math.min(this.queue.spareCapacity(), this.options.batchSize);
     if (room === 0) return false;
     const now = Date.now();
-    const claimed = await this.store.claimDueDeliveries(this.options.owner, new Date(now), new Date(now + this.options.leaseMs), room);
+    // Hooks whose lanes are full keep their deliveries in the store until there is room.
+    const full = this.queue.saturatedLanes();
+    const claimed = await this.store.claimDueDeliveries(
+      this.options.owner,
+      new Date(now),
+      new Date(now + this.options.leaseMs),
+      room,
+      full,
+    );
     const hooks = new Map<string, Webhook | null>();
     // Put-backs are batched by the recorder; waiting for each in turn would cost a batch window apiece.
     const settled: Promise<void>[] = [];

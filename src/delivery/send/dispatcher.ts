@@ -1,72 +1,122 @@
 /**
- * Runs delivery jobs with per-destination isolation: each destination (URL origin) has its own
- * FIFO queue and concurrency cap, under a global in-flight cap. A slow or dead receiver fills only
- * its own queue, so it never delays deliveries to other receivers, nor other hooks of the same event.
- * Queues are bounded: when one is full the caller leaves the job in the store for later.
+ * Runs delivery jobs so that no receiver and no account can hold up the others.
+ *
+ * - Each hook has its own lane: a FIFO queue and an adaptive concurrency limit (domain/adaptive-
+ *   limit.ts) that grows while its receiver answers well and shrinks when it times out, fails or
+ *   slows down, so a dead receiver ends with one request in flight and a fast one gets many.
+ * - A lane holds only a couple of seconds of the work its receiver is getting through; what does
+ *   not fit is refused and waits in the store (the outbox parks it), so a hung receiver's backlog
+ *   never fills memory nor the room intake waits for.
+ * - Global in-flight slots are shared fairly: accounts with work take turns, and none holds more
+ *   than its share while another waits.
  */
+import { AdaptiveLimit, type LimitSignal } from '../../domain/adaptive-limit.js';
 import type { DeliveryJob } from './ports.js';
 
-/** Per-destination lanes are keyed by origin: one receiver host, whatever the path. */
-export function destinationOf(job: DeliveryJob): string {
-  try {
-    return new URL(job.hook.settings.uri).origin;
-  } catch {
-    return 'invalid';
-  }
+/** Where a job runs: its lane (one per hook) and the account whose share it uses. */
+export interface JobRoute {
+  lane: string;
+  account: string;
+  /** The receiver's origin, for metrics and logs. */
+  destination: string;
+}
+
+/** What an attempt tells the lane's limiter. */
+export interface JobFeedback {
+  signal: LimitSignal;
+  rttMs: number;
 }
 
 export interface DispatcherOptions {
-  /** Concurrent requests to one destination. */
-  maxPerDestination: number;
-  /** Jobs waiting for one destination before offers are refused. */
-  maxQueuedPerDestination: number;
   /** Concurrent requests overall. */
   maxInFlight: number;
+  /** Ceiling of a lane's adaptive limit. */
+  maxPerLane: number;
+  /** A lane's limit before it has learnt anything. */
+  initialPerLane: number;
+  /** Most jobs one lane keeps waiting in memory. */
+  maxQueuedPerLane: number;
+  /** A lane keeps about this much of its recent throughput waiting; the rest waits in the store. */
+  queueHorizonMs: number;
+  /** ...but never less room than this. */
+  minQueuedPerLane: number;
+}
+
+export interface LaneStats {
+  lane: string;
+  account: string;
+  destination: string;
+  inFlight: number;
+  queued: number;
+  limit: number;
 }
 
 interface Lane<J> {
+  route: JobRoute;
   queue: J[];
   active: number;
+  limiter: AdaptiveLimit;
+  /** Smoothed time between completions, and the last one: the lane's recent throughput. */
+  gapMs: number | undefined;
+  lastDoneAt: number;
+}
+
+interface AccountShare {
+  inFlight: number;
+  /** Its lanes with queued jobs, taken in turn. */
+  ready: string[];
+}
+
+const laneIdleMs = 60_000;
+
+/** Per-destination lanes are keyed by hook; their origin names them in metrics. */
+export function routeOf(job: DeliveryJob): JobRoute {
+  let destination = 'invalid';
+  try {
+    destination = new URL(job.hook.settings.uri).origin;
+  } catch {
+    // An unparsable URI fails at send; it still gets a lane of its own.
+  }
+  return { lane: job.hook.id, account: job.hook.accountId, destination };
 }
 
 export class Dispatcher<J> {
   private readonly lanes = new Map<string, Lane<J>>();
-  /** Lanes with queued work, in the order they became ready (fair across destinations). */
-  private readonly ready: string[] = [];
+  private readonly accounts = new Map<string, AccountShare>();
+  /** Accounts with queued jobs, in turn order. */
+  private readonly turns: string[] = [];
   private inFlight = 0;
   private queued = 0;
   private idleWaiters: Array<() => void> = [];
   private roomWaiters: Array<() => void> = [];
   private stopped = false;
+  private prunedAt = 0;
 
   constructor(
     private readonly options: DispatcherOptions,
-    private readonly destinationOf: (job: J) => string,
-    private readonly run: (job: J) => Promise<void>,
+    private readonly routeOf: (job: J) => JobRoute,
+    private readonly run: (job: J) => Promise<JobFeedback>,
     private readonly onError: (error: unknown, job: J) => void,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Accepts the job unless its destination's queue is full or the dispatcher is stopping. */
+  /** Takes the job unless its lane has no room (or the dispatcher is stopping). */
   offer(job: J): boolean {
     if (this.stopped) return false;
-    const key = this.destinationOf(job);
-    let lane = this.lanes.get(key);
-    if (lane === undefined) {
-      lane = { queue: [], active: 0 };
-      this.lanes.set(key, lane);
-    }
-    if (lane.queue.length >= this.options.maxQueuedPerDestination) return false;
+    const route = this.routeOf(job);
+    const lane = this.laneFor(route);
+    if (lane.queue.length >= this.roomOf(lane)) return false;
     lane.queue.push(job);
     this.queued += 1;
-    if (lane.queue.length === 1) this.ready.push(key);
+    if (lane.queue.length === 1) this.markReady(lane);
     this.pump();
     return true;
   }
 
   /**
    * Resolves once the queued work is below the high-water mark (twice the in-flight cap). Intake
-   * waits here before taking more events, so a burst stays in the broker's durable queue instead
-   * of piling up in memory.
+   * waits here before taking more events, so a burst to fast receivers stays in the broker's
+   * durable queue instead of piling up in memory. Slow lanes cannot hold it: their room is small.
    */
   waitForRoom(): Promise<void> {
     if (this.stopped || this.queued < this.options.maxInFlight * 2) return Promise.resolve();
@@ -78,52 +128,155 @@ export class Dispatcher<J> {
     return Math.max(0, this.options.maxInFlight * 2 - this.inFlight - this.queued);
   }
 
-  stats(): { inFlight: number; queued: number; destinations: number } {
-    return { inFlight: this.inFlight, queued: this.queued, destinations: this.lanes.size };
+  /** Lanes that should not be fed from the store now: at least half their room is taken. */
+  saturatedLanes(): string[] {
+    const out: string[] = [];
+    for (const [key, lane] of this.lanes) if (lane.queue.length * 2 >= this.roomOf(lane)) out.push(key);
+    return out;
   }
 
+  stats(): { inFlight: number; queued: number; lanes: LaneStats[] } {
+    const lanes = [...this.lanes.values()].map((lane) => ({
+      ...lane.route,
+      inFlight: lane.active,
+      queued: lane.queue.length,
+      limit: lane.limiter.limit,
+    }));
+    return { inFlight: this.inFlight, queued: this.queued, lanes };
+  }
+
+  /** How many jobs the lane may keep waiting: about `queueHorizonMs` of its recent throughput. */
+  private roomOf(lane: Lane<J>): number {
+    const { minQueuedPerLane, maxQueuedPerLane, queueHorizonMs } = this.options;
+    if (lane.gapMs === undefined) return minQueuedPerLane;
+    // A lane that stopped answering loses its room as the silence grows.
+    const gap = Math.max(lane.gapMs, this.now() - lane.lastDoneAt, 0.01);
+    return Math.min(maxQueuedPerLane, Math.max(minQueuedPerLane, Math.floor(queueHorizonMs / gap)));
+  }
+
+  private laneFor(route: JobRoute): Lane<J> {
+    let lane = this.lanes.get(route.lane);
+    if (lane === undefined) {
+      lane = {
+        route,
+        queue: [],
+        active: 0,
+        limiter: new AdaptiveLimit({ initial: this.options.initialPerLane, min: 1, max: this.options.maxPerLane }),
+        gapMs: undefined,
+        lastDoneAt: this.now(),
+      };
+      this.lanes.set(route.lane, lane);
+    }
+    return lane;
+  }
+
+  private shareOf(account: string): AccountShare {
+    let share = this.accounts.get(account);
+    if (share === undefined) {
+      share = { inFlight: 0, ready: [] };
+      this.accounts.set(account, share);
+    }
+    return share;
+  }
+
+  private markReady(lane: Lane<J>): void {
+    const share = this.shareOf(lane.route.account);
+    share.ready.push(lane.route.lane);
+    if (share.ready.length === 1) this.turns.push(lane.route.account);
+  }
+
+  /**
+   * Starts jobs while there are free slots, accounts taking turns, one job per turn. First no
+   * account goes past its fair share while another waits; when that leaves slots idle (the waiting
+   * accounts' lanes are all at their limits), the slots go to whoever can use them.
+   */
   private pump(): void {
-    let scanned = 0;
-    while (this.inFlight < this.options.maxInFlight && scanned < this.ready.length) {
-      const key = this.ready.shift() as string;
-      const lane = this.lanes.get(key);
-      if (lane === undefined || lane.queue.length === 0) continue;
-      if (lane.active >= this.options.maxPerDestination) {
-        // Saturated destination: look at the others; it is re-queued when a slot frees.
-        this.ready.push(key);
-        scanned += 1;
+    let fairOnly = true;
+    let idleTurns = 0;
+    while (this.inFlight < this.options.maxInFlight && this.turns.length > 0) {
+      if (idleTurns >= this.turns.length) {
+        if (!fairOnly) return;
+        fairOnly = false;
+        idleTurns = 0;
+      }
+      const account = this.turns.shift() as string;
+      const share = this.shareOf(account);
+      const waiting = this.turns.length + 1;
+      const fair = Math.max(1, Math.floor(this.options.maxInFlight / waiting));
+      const taken = !fairOnly || waiting === 1 || share.inFlight < fair ? this.takeFrom(share) : undefined;
+      if (share.ready.length > 0) this.turns.push(account);
+      if (taken === undefined) {
+        idleTurns += 1;
         continue;
       }
-      scanned = 0;
-      const job = lane.queue.shift() as J;
-      this.queued -= 1;
-      lane.active += 1;
-      this.inFlight += 1;
-      if (lane.queue.length > 0) this.ready.push(key);
-      void this.execute(key, lane, job);
+      idleTurns = 0;
+      void this.execute(taken);
     }
   }
 
-  private async execute(key: string, lane: Lane<J>, job: J): Promise<void> {
+  /** The next job of the account's lanes, in turn, from the first lane under its limit. */
+  private takeFrom(share: AccountShare): { lane: Lane<J>; job: J } | undefined {
+    const count = share.ready.length;
+    for (let i = 0; i < count; i += 1) {
+      const key = share.ready.shift() as string;
+      const lane = this.lanes.get(key);
+      if (lane === undefined || lane.queue.length === 0) continue;
+      if (lane.active >= lane.limiter.limit) {
+        share.ready.push(key);
+        continue;
+      }
+      const job = lane.queue.shift() as J;
+      this.queued -= 1;
+      if (lane.queue.length > 0) share.ready.push(key);
+      return { lane, job };
+    }
+    return undefined;
+  }
+
+  private async execute({ lane, job }: { lane: Lane<J>; job: J }): Promise<void> {
+    const share = this.shareOf(lane.route.account);
+    lane.active += 1;
+    share.inFlight += 1;
+    this.inFlight += 1;
     try {
-      await this.run(job);
+      const feedback = await this.run(job);
+      lane.limiter.record(feedback.signal, feedback.rttMs, lane.queue.length > 0);
     } catch (error) {
       this.onError(error, job);
     } finally {
+      const now = this.now();
+      const gap = now - lane.lastDoneAt;
+      lane.gapMs = lane.gapMs === undefined ? gap : lane.gapMs * 0.9 + gap * 0.1;
+      lane.lastDoneAt = now;
       lane.active -= 1;
+      share.inFlight -= 1;
       this.inFlight -= 1;
-      if (lane.active === 0 && lane.queue.length === 0) this.lanes.delete(key);
+      if (share.inFlight === 0 && share.ready.length === 0) this.accounts.delete(lane.route.account);
+      this.prune(now);
       this.pump();
-      if (this.roomWaiters.length > 0 && this.queued < this.options.maxInFlight * 2) {
-        const waiters = this.roomWaiters;
-        this.roomWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
-      if (this.inFlight === 0 && this.queued === 0) {
-        const waiters = this.idleWaiters;
-        this.idleWaiters = [];
-        for (const resolve of waiters) resolve();
-      }
+      this.wake();
+    }
+  }
+
+  /** Idle lanes are kept a minute, since what they learnt about their receiver is worth keeping. */
+  private prune(now: number): void {
+    if (now - this.prunedAt < laneIdleMs) return;
+    this.prunedAt = now;
+    for (const [key, lane] of this.lanes) {
+      if (lane.active === 0 && lane.queue.length === 0 && now - lane.lastDoneAt > laneIdleMs) this.lanes.delete(key);
+    }
+  }
+
+  private wake(): void {
+    if (this.roomWaiters.length > 0 && this.queued < this.options.maxInFlight * 2) {
+      const waiters = this.roomWaiters;
+      this.roomWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    if (this.inFlight === 0 && this.queued === 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
     }
   }
 
@@ -136,7 +289,8 @@ export class Dispatcher<J> {
     const dropped: J[] = [];
     for (const lane of this.lanes.values()) dropped.push(...lane.queue.splice(0));
     this.queued = 0;
-    this.ready.length = 0;
+    this.turns.length = 0;
+    for (const share of this.accounts.values()) share.ready.length = 0;
     for (const resolve of this.roomWaiters.splice(0)) resolve();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     return dropped;

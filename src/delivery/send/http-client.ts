@@ -15,7 +15,7 @@ export interface HttpClientOptions {
   allowedNetworks: readonly Cidr[];
   /** Bytes of response body kept for the attempts log. */
   responseBodyLimit: number;
-  /** Sockets per origin: one slow receiver cannot take every connection. */
+  /** Sockets per origin (the dispatcher limits requests per hook; this only bounds sockets). */
   connectionsPerOrigin: number;
   userAgent: string;
 }
@@ -29,7 +29,9 @@ export interface OutboundRequest {
 
 export type HttpOutcome =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: string; truncated: boolean; durationMs: number }
-  | { kind: 'error'; error: string; durationMs: number };
+  | { kind: 'error'; error: string; durationMs: number }
+  /** Cut short by shutdown: nothing is known about the receiver. */
+  | { kind: 'interrupted'; durationMs: number };
 
 /** Drain at most this much past the logged part before giving the socket up instead. */
 const drainLimit = 1_048_576;
@@ -89,6 +91,8 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number):
 
 export class HttpClient {
   private readonly agent: Agent;
+  /** Requests in flight, so shutdown can cut them short. */
+  private readonly inFlight = new Set<AbortController>();
 
   constructor(private readonly options: HttpClientOptions) {
     this.agent = new Agent({
@@ -103,13 +107,16 @@ export class HttpClient {
   async send(outbound: OutboundRequest): Promise<HttpOutcome> {
     const started = performance.now();
     const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10;
+    const interrupt = new AbortController();
+    this.inFlight.add(interrupt);
     try {
       const response = await request(outbound.url, {
         method: outbound.method,
         headers: { 'user-agent': this.options.userAgent, ...outbound.headers },
         body: outbound.body ?? null,
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        // A fresh deadline per request (a shared signal would collect listeners), and shutdown's.
+        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), interrupt.signal]),
       });
       const { text, truncated } = await readCapped(response.body, this.options.responseBodyLimit);
       const headers: Record<string, string> = {};
@@ -118,11 +125,21 @@ export class HttpClient {
       }
       return { kind: 'response', status: response.statusCode, headers, body: text, truncated, durationMs: elapsed() };
     } catch (error) {
+      if (interrupt.signal.aborted) return { kind: 'interrupted', durationMs: elapsed() };
       return { kind: 'error', error: describeError(error), durationMs: elapsed() };
+    } finally {
+      this.inFlight.delete(interrupt);
     }
   }
 
+  /** Cuts every request in flight short (shutdown); each resolves as `interrupted`. */
+  interruptAll(): number {
+    for (const request of this.inFlight) request.abort();
+    return this.inFlight.size;
+  }
+
   async close(): Promise<void> {
-    await this.agent.close();
+    this.interruptAll();
+    await this.agent.destroy();
   }
 }

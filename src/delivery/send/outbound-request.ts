@@ -40,6 +40,13 @@ export function buildOutboundRequest(hook: Webhook, payload: JsonObject, deliver
   };
 }
 
+const methods = { get: 'GET', post: 'POST', put: 'PUT' } as const;
+
+/** What the attempts log shows for a request that was never built (its payload was refused). */
+export function unbuiltRequest(hook: Webhook): BuiltRequest {
+  return { request: { method: methods[hook.settings.http_verb], url: hook.settings.uri, headers: {} }, loggedBody: '' };
+}
+
 export interface AttemptContext {
   hookEvent: string;
   deliveryId: string;

@@ -42,7 +42,9 @@ export class Pinger {
       result: succeeded ? 'success' : 'failure',
       delivery_id: id,
       duration_ms: outcome.durationMs,
-      ...(outcome.kind === 'response' ? { status_code: outcome.status } : { error: outcome.error }),
+      ...(outcome.kind === 'response'
+        ? { status_code: outcome.status }
+        : { error: outcome.kind === 'error' ? outcome.error : 'interrupted' }),
     };
   }
 }

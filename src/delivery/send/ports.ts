@@ -19,6 +19,8 @@ export interface DeliveryQueue {
   spareCapacity(): number;
   /** Resolves once queued work is below the high-water mark (intake's backpressure). */
   waitForRoom(): Promise<void>;
+  /** Hooks whose lanes are full enough that the store should keep their deliveries for now. */
+  saturatedLanes(): string[];
 }
 
 /** What one attempt decided for its delivery. */
@@ -30,6 +32,8 @@ export interface AttemptDecision {
   nextAttemptAt: Date;
   /** The receiver answered 410 Gone: the hook should be turned off. */
   gone: boolean;
+  /** Cut short by shutdown: not counted as an attempt, nor in the hook's health. */
+  interrupted: boolean;
 }
 
 export interface AttemptReport {

@@ -6,6 +6,7 @@
  */
 import type { Middleware } from 'koa';
 import getRawBody from 'raw-body';
+import { nestingDepth } from '../../domain/json-limits.js';
 import { PayloadTooLargeError, ValidationError } from '../../errors.js';
 import type { AppState } from '../state.js';
 
@@ -15,7 +16,7 @@ function describeParseError(error: unknown, text: string): string {
   return `${message.replace(/ in JSON at position \d+.*$/, '')} around ${position}`;
 }
 
-export function jsonBody(limitBytes: number): Middleware<AppState> {
+export function jsonBody(limitBytes: number, maxDepth: number): Middleware<AppState> {
   return async (ctx, next) => {
     if (ctx.method === 'GET' || ctx.method === 'HEAD' || ctx.method === 'OPTIONS') return next();
     let text: string;
@@ -26,6 +27,10 @@ export function jsonBody(limitBytes: number): Middleware<AppState> {
       throw error;
     }
     if (text.trim() !== '') {
+      // Checked on the text, so no parser or validator ever walks an absurdly deep document.
+      if (nestingDepth(text, maxDepth) > maxDepth) {
+        throw ValidationError.single('json', 'invalid', { message: `nested more than ${maxDepth} levels deep`, target: 'body' });
+      }
       try {
         ctx.state.body = JSON.parse(text) as unknown;
       } catch (error) {

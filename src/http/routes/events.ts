@@ -32,7 +32,16 @@ export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
   if (intake === undefined) return;
   router.post('/events', requireAuth(deps.auth), async (ctx) => {
     const raw = eventsOf(ctx.state.body);
-    const parsed = raw.map((value) => intake.parse(value));
+    const texts = raw.map((value) => JSON.stringify(value) ?? '');
+    const parsed = raw.map((value, index) => {
+      const bytes = Buffer.byteLength(texts[index] ?? '');
+      if (bytes <= deps.jsonLimits.maxBytes) return intake.parse(value);
+      const detail = {
+        message: `event is ${bytes} bytes, more than the ${deps.jsonLimits.maxBytes} allowed`,
+        target: deps.jsonLimits.maxBytes,
+      };
+      return { ok: false as const, reason: 'event too large', details: { '': { maxLength: detail } } };
+    });
     const details: ValidationDetails = {};
     parsed.forEach((result, index) => {
       if (result.ok) return;
@@ -48,7 +57,7 @@ export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
     const results: JsonObject[] = [];
     let deliveries = 0;
     for (const [index, event] of events.entries()) {
-      const outcome = await intake.take(event, JSON.stringify(raw[index]), 'http');
+      const outcome = await intake.take(event, texts[index] ?? '', 'http');
       deliveries += outcome.deliveries;
       results.push({
         call_id: event.event.callId,

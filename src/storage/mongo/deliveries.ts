@@ -145,6 +145,19 @@ export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcom
       return c.deliveries.countDocuments({ status: 'pending' });
     },
 
+    async countPendingByHook(limit) {
+      if (limit <= 0) return [];
+      const rows = await c.deliveries
+        .aggregate<{ _id: string; pending: number }>([
+          { $match: { status: 'pending' } },
+          { $group: { _id: '$hookId', pending: { $sum: 1 } } },
+          { $sort: { pending: -1 } },
+          { $limit: limit },
+        ])
+        .toArray();
+      return rows.map((row) => ({ hookId: row._id, pending: row.pending }));
+    },
+
     async deleteFinishedDeliveriesBefore(cutoff, statuses, limit) {
       if (limit <= 0) return 0;
       const filter = { status: { $in: [...statuses], $ne: 'pending' as const }, updatedAt: { $lt: cutoff } };

@@ -63,6 +63,12 @@ export interface CallEventDocument {
   receivedAt: Date;
 }
 
+/** `_id` = the instance's lease owner id. */
+export interface InstanceDocument {
+  _id: string;
+  heartbeatAt: Date;
+}
+
 export interface SettingDocument {
   _id: string;
   value: string;
@@ -78,6 +84,7 @@ export function collections(db: Db) {
     hookHealth: db.collection<HookHealthDocument>('hook_health_by_account'),
     calls: db.collection<CallDocument>('calls'),
     callEvents: db.collection<CallEventDocument>('call_events'),
+    instances: db.collection<InstanceDocument>('instances'),
   };
 }
 
@@ -109,10 +116,12 @@ export const indexes: Record<keyof Collections, IndexDescription[]> = {
   hookHealth: [{ key: { '_id.accountId': 1 }, name: 'account' }],
   calls: [
     { key: { done: 1, checkDueAt: 1 }, name: 'due' },
+    { key: { leaseOwner: 1 }, name: 'lease_owner' },
     { key: { expiresAt: 1 }, name: 'expiry' },
     { key: { '_id.accountId': 1 }, name: 'account' },
   ],
   callEvents: [{ key: { '_id.accountId': 1, '_id.callKey': 1, receivedAt: 1 }, name: 'call' }],
+  instances: [{ key: { heartbeatAt: 1 }, name: 'heartbeat' }],
 };
 
 export function toAccount(document: AccountDocument): AccountRecord {

@@ -21,6 +21,7 @@ import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { deliveryStore } from './deliveries.js';
 import { callStore } from './calls.js';
+import { instanceStore } from './instances.js';
 import { collections, indexes } from './documents.js';
 import { outcomeRecorder } from './outcomes.js';
 import { settingStore } from './settings.js';
@@ -72,6 +73,7 @@ export async function openMongoStore(options: MongoOptions): Promise<Store> {
         ...deliveryStore(c),
         ...settingStore(c),
         ...callStore(c),
+        ...instanceStore(c),
         recordOutcomes: outcomeRecorder(c),
         async ping() {
           await db.command({ ping: 1 });

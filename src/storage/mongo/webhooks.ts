@@ -43,11 +43,13 @@ export function webhookStore(c: Collections, codec: WebhookCodec): WebhookStore 
       return c.webhooks.countDocuments({ accountId });
     },
 
-    async listEnabledWebhooks(accountIds) {
+    async listEnabledWebhooks(accountIds, options = {}) {
       if (accountIds.length === 0) return [];
       // $ne false also matches a missing `enabled`, which counts as enabled.
+      const enabled = { 'doc.enabled': { $ne: false } };
+      const taking = options.includeAutoDisabled === true ? { $or: [enabled, { disabledReason: { $ne: null } }] } : enabled;
       const docs = await c.webhooks
-        .find({ accountId: { $in: [...accountIds] }, 'doc.enabled': { $ne: false } })
+        .find({ accountId: { $in: [...accountIds] }, ...taking })
         .sort({ accountId: 1, _id: 1 })
         .toArray();
       return codec.decodeAll(docs.map(toStoredWebhook));

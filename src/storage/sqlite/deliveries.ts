@@ -40,12 +40,13 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
      ON CONFLICT (id) DO NOTHING`,
   );
   // One statement, so the pick and the lease are atomic even across processes sharing the file.
-  const claim = db.prepare<{ owner: string; now: number; leaseExpiresAt: number; limit: number }, DeliveryRow>(
+  const claim = db.prepare<{ owner: string; now: number; leaseExpiresAt: number; limit: number; except: string }, DeliveryRow>(
     `UPDATE deliveries SET lease_owner = @owner, lease_expires_at = @leaseExpiresAt
      WHERE id IN (
        SELECT id FROM deliveries
        WHERE status = 'pending' AND next_attempt_at <= @now
          AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+         AND hook_id NOT IN (SELECT value FROM json_each(@except))
        ORDER BY next_attempt_at, id LIMIT @limit
      )
      RETURNING *`,
@@ -69,6 +70,9 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
        ORDER BY updated_at LIMIT @limit)`,
   );
   const pending = db.prepare<Record<string, never>, { n: number }>(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`);
+  const pendingByHook = db.prepare<{ limit: number }, { hook_id: string; n: number }>(
+    `SELECT hook_id, count(*) AS n FROM deliveries WHERE status = 'pending' GROUP BY hook_id ORDER BY n DESC LIMIT @limit`,
+  );
   // Statuses come as a JSON list so one statement serves any subset; LIMIT through rowid keeps
   // each call short however much has expired.
   const removeFinished = db.prepare<{ cutoff: number; statuses: string; limit: number }, never>(
@@ -107,9 +111,9 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
       return insertAll.immediate(deliveries);
     },
 
-    async claimDueDeliveries(owner, now, leaseExpiresAt, limit) {
+    async claimDueDeliveries(owner, now, leaseExpiresAt, limit, exceptHookIds = []) {
       if (limit <= 0) return [];
-      const rows = claim.all({ owner, now: toMs(now), leaseExpiresAt: toMs(leaseExpiresAt), limit });
+      const rows = claim.all({ owner, now: toMs(now), leaseExpiresAt: toMs(leaseExpiresAt), limit, except: JSON.stringify(exceptHookIds) });
       // RETURNING gives rows in no promised order.
       rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       return rows.map(toDelivery);
@@ -143,6 +147,11 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
 
     async countPendingDeliveries() {
       return pending.get({})?.n ?? 0;
+    },
+
+    async countPendingByHook(limit) {
+      if (limit <= 0) return [];
+      return pendingByHook.all({ limit }).map((row) => ({ hookId: row.hook_id, pending: row.n }));
     },
 
     async deleteFinishedDeliveriesBefore(cutoff, statuses, limit) {

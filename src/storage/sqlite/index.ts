@@ -8,6 +8,7 @@ import type { WebhookCodec } from '../webhook-codec.js';
 import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { callStore } from './calls.js';
+import { instanceStore } from './instances.js';
 import { deliveryStore } from './deliveries.js';
 import { openDatabase, sqliteCode } from './driver.js';
 import { outcomeRecorder } from './outcomes.js';
@@ -55,6 +56,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
       ...deliveryStore(db),
       ...settingStore(db),
       ...callStore(db),
+      ...instanceStore(db),
       recordOutcomes: outcomeRecorder(db),
       async ping() {
         if (ping.get({})?.one !== 1) throw new Error('SQLite did not answer SELECT 1');

@@ -123,6 +123,13 @@ const migrations: readonly string[] = [
   DROP TABLE hook_health;
   ALTER TABLE hook_health_by_account RENAME TO hook_health;
   `,
+  `
+  CREATE TABLE instances (
+    owner TEXT PRIMARY KEY,
+    heartbeat_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX calls_lease_owner ON calls (lease_owner) WHERE lease_owner IS NOT NULL;
+  `,
 ];
 
 function versionOf(db: Database): number {

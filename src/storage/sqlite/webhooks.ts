@@ -20,10 +20,10 @@ export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
   const byAccount = db.prepare<{ accountId: string }, WebhookRow>('SELECT * FROM webhooks WHERE account_id = @accountId ORDER BY id');
   const count = db.prepare<{ accountId: string }, { n: number }>('SELECT count(*) AS n FROM webhooks WHERE account_id = @accountId');
   // json_type says 'false' only for a JSON false, so an absent `enabled` (or any other value) counts as enabled.
-  const enabled = db.prepare<{ accountIds: string }, WebhookRow>(
+  const enabled = db.prepare<{ accountIds: string; autoDisabled: number }, WebhookRow>(
     `SELECT * FROM webhooks
      WHERE account_id IN (SELECT value FROM json_each(@accountIds))
-       AND json_type(doc, '$.enabled') IS NOT 'false'
+       AND (json_type(doc, '$.enabled') IS NOT 'false' OR (@autoDisabled = 1 AND disabled_reason IS NOT NULL))
      ORDER BY account_id, id`,
   );
   const autoDisabled = db.prepare<{ accountIds: string }, WebhookRow>(
@@ -105,9 +105,9 @@ export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
       return count.get({ accountId })?.n ?? 0;
     },
 
-    async listEnabledWebhooks(accountIds) {
+    async listEnabledWebhooks(accountIds, options = {}) {
       if (accountIds.length === 0) return [];
-      return decodeAll(enabled.all({ accountIds: JSON.stringify(accountIds) }));
+      return decodeAll(enabled.all({ accountIds: JSON.stringify(accountIds), autoDisabled: options.includeAutoDisabled === true ? 1 : 0 }));
     },
 
     async replaceWebhook(accountId, hookId, expectedRevision, change) {

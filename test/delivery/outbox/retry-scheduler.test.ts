@@ -39,11 +39,12 @@ function setup() {
   const store = memoryStore();
   const jobs: DeliveryJob[] = [];
   const dispatcher = new Dispatcher<DeliveryJob>(
-    { maxPerDestination: 4, maxQueuedPerDestination: 2, maxInFlight: 4 },
-    () => 'one-destination',
+    { maxInFlight: 4, maxPerLane: 4, initialPerLane: 4, maxQueuedPerLane: 2, queueHorizonMs: 2000, minQueuedPerLane: 2 },
+    (job) => ({ lane: job.hook.id, account: job.hook.accountId, destination: 'one-destination' }),
     async (job) => {
       jobs.push(job);
       await new Promise(() => undefined); // hold the slot: the test only looks at what was offered
+      return { signal: 'neutral', rttMs: 0 };
     },
     () => undefined,
   );
@@ -111,9 +112,9 @@ describe('retry scheduler', () => {
     const sweepLater = scheduler(
       store,
       new Dispatcher<DeliveryJob>(
-        { maxPerDestination: 1, maxQueuedPerDestination: 1, maxInFlight: 1 },
-        () => 'x',
-        async () => undefined,
+        { maxInFlight: 1, maxPerLane: 1, initialPerLane: 1, maxQueuedPerLane: 1, queueHorizonMs: 2000, minQueuedPerLane: 1 },
+        (job) => ({ lane: job.hook.id, account: job.hook.accountId, destination: 'x' }),
+        async () => ({ signal: 'neutral', rttMs: 0 }),
         () => undefined,
       ),
       -2 * hour + 1,

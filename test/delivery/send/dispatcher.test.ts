@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Dispatcher } from '../../../src/delivery/send/dispatcher.js';
+import { Dispatcher, type DispatcherOptions, type JobFeedback } from '../../../src/delivery/send/dispatcher.js';
 
 interface Job {
-  dest: string;
+  lane: string;
+  account: string;
   n: number;
 }
 
@@ -13,70 +14,128 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const ok: JobFeedback = { signal: 'success', rttMs: 1 };
+
+function dispatcher(
+  options: Partial<DispatcherOptions>,
+  run: (job: Job) => Promise<JobFeedback>,
+  onError: (error: unknown, job: Job) => void = () => undefined,
+): Dispatcher<Job> {
+  return new Dispatcher<Job>(
+    { maxInFlight: 10, maxPerLane: 8, initialPerLane: 2, maxQueuedPerLane: 100, queueHorizonMs: 2000, minQueuedPerLane: 3, ...options },
+    (job) => ({ lane: job.lane, account: job.account, destination: `http://${job.lane}` }),
+    run,
+    onError,
+  );
+}
+
 describe('dispatcher', () => {
-  it('caps concurrency per destination without holding back other destinations', async () => {
+  it('runs a lane at its learnt limit without holding back other lanes', async () => {
     const slow = deferred();
     const started: Job[] = [];
     const done: Job[] = [];
-    const dispatcher = new Dispatcher<Job>(
-      { maxPerDestination: 2, maxQueuedPerDestination: 100, maxInFlight: 10 },
-      (job) => job.dest,
-      async (job) => {
-        started.push(job);
-        if (job.dest === 'slow') await slow.promise;
-        done.push(job);
-      },
-      () => undefined,
-    );
-    for (let n = 0; n < 5; n += 1) dispatcher.offer({ dest: 'slow', n });
-    for (let n = 0; n < 5; n += 1) dispatcher.offer({ dest: 'fast', n });
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.equal(started.filter((j) => j.dest === 'slow').length, 2, 'only two to the slow destination at once');
+    const d = dispatcher({ minQueuedPerLane: 10 }, async (job) => {
+      started.push(job);
+      if (job.lane === 'slow') await slow.promise;
+      done.push(job);
+      return ok;
+    });
+    for (let n = 0; n < 5; n += 1) assert.ok(d.offer({ lane: 'slow', account: 'a', n }));
+    for (let n = 0; n < 5; n += 1) assert.ok(d.offer({ lane: 'fast', account: 'a', n }));
+    await settle();
+    assert.equal(started.filter((j) => j.lane === 'slow').length, 2, 'a new lane starts at its initial limit');
     assert.deepEqual(
-      done.filter((j) => j.dest === 'fast').map((j) => j.n),
+      done.filter((j) => j.lane === 'fast').map((j) => j.n),
       [0, 1, 2, 3, 4],
-      'fast ones all done, in order',
+      'the fast lane all done, in order',
     );
     slow.resolve();
-    const dropped = await dispatcher.stop();
+    const dropped = await d.stop();
     assert.equal(dropped.length, 3, 'queued slow jobs are handed back on stop');
+    assert.equal(d.offer({ lane: 'fast', account: 'a', n: 9 }), false, 'nothing is taken after stop');
   });
 
-  it('refuses offers beyond a destination queue bound, and after stop', async () => {
+  it('keeps only a little waiting for a lane that does not answer, and says it is saturated', async () => {
     const hold = deferred();
-    const dispatcher = new Dispatcher<Job>(
-      { maxPerDestination: 1, maxQueuedPerDestination: 2, maxInFlight: 10 },
-      (job) => job.dest,
-      () => hold.promise,
-      () => undefined,
-    );
-    const accepted = [0, 1, 2, 3].map((n) => dispatcher.offer({ dest: 'a', n }));
-    assert.deepEqual(accepted, [true, true, true, false]);
-    assert.equal(dispatcher.offer({ dest: 'b', n: 0 }), true);
+    const d = dispatcher({}, async () => {
+      await hold.promise;
+      return ok;
+    });
+    const accepted = [0, 1, 2, 3, 4, 5].map((n) => d.offer({ lane: 'hung', account: 'a', n }));
+    // Two run (its initial limit), three wait (the least room a lane has), the sixth is refused.
+    assert.deepEqual(accepted, [true, true, true, true, true, false]);
+    assert.deepEqual(d.saturatedLanes(), ['hung']);
+    assert.equal(d.offer({ lane: 'other', account: 'a', n: 0 }), true, 'other lanes still take work');
     hold.resolve();
-    await dispatcher.stop();
-    assert.equal(dispatcher.offer({ dest: 'c', n: 0 }), false);
+    await d.stop();
+  });
+
+  it('halves a failing lane down to one request at a time, and grows a healthy busy one', async () => {
+    const d = dispatcher({ maxPerLane: 64 }, async (job) => (job.lane === 'failing' ? { signal: 'failure', rttMs: 10_000 } : ok));
+    for (let round = 0; round < 10; round += 1) {
+      for (let n = 0; n < 3; n += 1) {
+        d.offer({ lane: 'failing', account: 'a', n });
+        d.offer({ lane: 'healthy', account: 'a', n });
+      }
+      await settle();
+    }
+    const limits = Object.fromEntries(d.stats().lanes.map((lane) => [lane.lane, lane.limit]));
+    assert.equal(limits['failing'], 1);
+    assert.ok((limits['healthy'] ?? 0) > 2, `the healthy lane grew (${limits['healthy']})`);
+    await d.stop();
+  });
+
+  it('shares the slots fairly: an account past its share waits while another has work', async () => {
+    const holds = new Map<string, () => void>();
+    const started: Job[] = [];
+    const d = dispatcher({ maxInFlight: 4, initialPerLane: 8 }, (job) => {
+      started.push(job);
+      return new Promise((resolve) => holds.set(`${job.account}/${job.n}`, () => resolve(ok)));
+    });
+    for (let n = 0; n < 8; n += 1) d.offer({ lane: `a${n % 4}`, account: 'noisy', n });
+    await settle();
+    assert.equal(started.length, 4, 'alone, it may take every slot');
+    for (let n = 0; n < 2; n += 1) d.offer({ lane: 'b', account: 'quiet', n });
+    await settle();
+    assert.equal(started.length, 4, 'no slot is free yet');
+    holds.get('noisy/0')?.();
+    await settle();
+    holds.get('noisy/1')?.();
+    await settle();
+    assert.deepEqual(
+      started.slice(4).map((job) => job.account),
+      ['quiet', 'quiet'],
+      'the freed slots go to the account under its share, not to the one holding them all',
+    );
+    // Let everything run out (jobs started by the releases are held too, until released).
+    while (d.stats().inFlight > 0 || d.stats().queued > 0) {
+      for (const release of holds.values()) release();
+      await settle();
+    }
+    assert.equal(started.length, 10);
+    await d.stop();
   });
 
   it('respects the global cap and reports failures without stopping', async () => {
     let active = 0;
     let peak = 0;
     const errors: number[] = [];
-    const dispatcher = new Dispatcher<Job>(
-      { maxPerDestination: 10, maxQueuedPerDestination: 100, maxInFlight: 3 },
-      (job) => job.dest,
+    const d = dispatcher(
+      { maxInFlight: 3 },
       async (job) => {
         active += 1;
         peak = Math.max(peak, active);
         await new Promise((resolve) => setTimeout(resolve, 5));
         active -= 1;
         if (job.n % 4 === 0) throw new Error('boom');
+        return ok;
       },
       (_error, job) => errors.push(job.n),
     );
-    for (let n = 0; n < 12; n += 1) dispatcher.offer({ dest: `d${n % 6}`, n });
+    for (let n = 0; n < 12; n += 1) d.offer({ lane: `d${n % 6}`, account: `acct${n % 2}`, n });
     await new Promise((resolve) => setTimeout(resolve, 100));
-    await dispatcher.stop();
+    await d.stop();
     assert.equal(peak, 3);
     assert.deepEqual(
       errors.sort((a, b) => a - b),

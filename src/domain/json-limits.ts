@@ -1,0 +1,52 @@
+/**
+ * Limits checked on JSON text before it is parsed: its size in bytes and how deeply it nests.
+ * The depth is found by a linear scan of the text (brackets outside strings), so a document nested
+ * thousands of levels deep is refused without JSON.parse or any recursive walk ever seeing it.
+ */
+
+export interface JsonLimits {
+  maxBytes: number;
+  maxDepth: number;
+}
+
+export type JsonLimitProblem = { kind: 'size'; bytes: number; limit: number } | { kind: 'depth'; limit: number };
+
+/** The deepest nesting of objects and arrays in `text`, stopping as soon as it passes `stopAt`. */
+export function nestingDepth(text: string, stopAt = Number.POSITIVE_INFINITY): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) {
+        i += 1;
+      } // backslash: skip the escaped character
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b || code === 0x5b) {
+      depth += 1;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > stopAt) return deepest;
+      }
+    } else if (code === 0x7d || code === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return deepest;
+}
+
+/** Null when `text` (of `bytes` bytes) is within the limits; else what it breaks. */
+export function jsonLimitProblem(text: string, bytes: number, limits: JsonLimits): JsonLimitProblem | null {
+  if (bytes > limits.maxBytes) return { kind: 'size', bytes, limit: limits.maxBytes };
+  if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) return { kind: 'depth', limit: limits.maxDepth };
+  return null;
+}
+
+export function describeJsonLimitProblem(problem: JsonLimitProblem): string {
+  return problem.kind === 'size'
+    ? `${problem.bytes} bytes is more than the ${problem.limit} allowed`
+    : `nested more than ${problem.limit} levels deep`;
+}

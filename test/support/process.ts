@@ -15,9 +15,9 @@ export interface ChildApp {
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `source` runs src/main.ts through tsx (tests); `built` runs dist/main.js (benchmarks). */
-export async function spawnApp(env: Record<string, string>, entry: 'source' | 'built' = 'source'): Promise<ChildApp> {
+export async function spawnApp(env: Record<string, string>, entry: 'source' | 'built' = 'source', nodeArgs: readonly string[] = []): Promise<ChildApp> {
   // CALLHOOK_CHILD_NODE_ARGS passes flags such as --cpu-prof to the child (profiling a benchmark).
-  const extra = (process.env['CALLHOOK_CHILD_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== '');
+  const extra = [...(process.env['CALLHOOK_CHILD_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== ''), ...nodeArgs];
   // `built` runs as `npm start` does, heap cap included.
   const heap = `--max-old-space-size=${process.env['CALLHOOK_MAX_HEAP_MB'] ?? '128'}`;
   const args = [...extra, ...(entry === 'source' ? ['--import', 'tsx', 'src/main.ts'] : [heap, 'dist/main.js'])];

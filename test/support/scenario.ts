@@ -3,6 +3,7 @@
  * to create hooks and post Kazoo events, for delivery tests.
  */
 import { after, before } from 'node:test';
+import type { Logger } from 'pino';
 import type { Config } from '../../src/config.js';
 import type { JsonObject } from '../../src/domain/json.js';
 import { Client, dataOf } from './client.js';
@@ -27,8 +28,8 @@ export const quickDelivery: Partial<Config> = {
   leaseSeconds: 5,
 };
 
-export async function startScenario(overrides: Partial<Config> = {}, place?: StorePlace): Promise<Scenario> {
-  const app = await startTestApp({ ...quickDelivery, ...overrides }, place);
+export async function startScenario(overrides: Partial<Config> = {}, place?: StorePlace, options: { log?: Logger } = {}): Promise<Scenario> {
+  const app = await startTestApp({ ...quickDelivery, ...overrides }, place, options);
   const client = new Client(app.baseUrl);
   const master = await client.login(masterApiKey);
   const account = await client.createAccount(master.token, master.accountId, 'Delivery');

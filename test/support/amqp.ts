@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { connect, type Channel, type MessageProperties } from 'amqplib';
+import { connect, type ConfirmChannel, type MessageProperties } from 'amqplib';
 import { KAZOO_EXCHANGE_OPTIONS, KAZOO_EXCHANGE_TYPE } from '../../src/amqp/topology.js';
 import { sleep } from './wait.js';
 
@@ -34,7 +34,7 @@ export function uniqueName(prefix: string): string {
   return `${prefix}.${Date.now().toString(36)}.${randomBytes(4).toString('hex')}`;
 }
 
-async function withChannel<T>(url: string, fn: (ch: Channel) => Promise<T>): Promise<T> {
+async function withChannel<T>(url: string, fn: (ch: ConfirmChannel) => Promise<T>): Promise<T> {
   const connection = await connect(url);
   connection.on('error', () => undefined);
   try {
@@ -148,4 +148,21 @@ export async function closeBrokerConnections(connectionName: string): Promise<nu
     .filter((pid) => pid !== '');
   for (const pid of pids) await run('rabbitmqctl', ['close_connection', pid, 'test: simulated outage', '-q']);
   return pids.length;
+}
+
+/** Publishes `messages` at about `perSecond`, in batches every 50 ms, over one connection. */
+export async function publishAtRate(url: string, exchange: string, messages: readonly object[], perSecond: number): Promise<void> {
+  await withChannel(url, async (ch) => {
+    await ch.assertExchange(exchange, KAZOO_EXCHANGE_TYPE, KAZOO_EXCHANGE_OPTIONS);
+    const started = Date.now();
+    for (let sent = 0; sent < messages.length;) {
+      const due = Math.min(messages.length, Math.floor(((Date.now() - started) / 1000) * perSecond) + 1);
+      for (; sent < due; sent += 1) {
+        const message = messages[sent] as object;
+        ch.publish(exchange, kazooRoutingKey(message), Buffer.from(JSON.stringify(message)), { contentType: 'application/json' });
+      }
+      await ch.waitForConfirms();
+      await sleep(50);
+    }
+  });
 }

@@ -15,7 +15,11 @@ export interface ChildApp {
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** `source` runs src/main.ts through tsx (tests); `built` runs dist/main.js (benchmarks). */
-export async function spawnApp(env: Record<string, string>, entry: 'source' | 'built' = 'source', nodeArgs: readonly string[] = []): Promise<ChildApp> {
+export async function spawnApp(
+  env: Record<string, string>,
+  entry: 'source' | 'built' = 'source',
+  nodeArgs: readonly string[] = [],
+): Promise<ChildApp> {
   // CALLHOOK_CHILD_NODE_ARGS passes flags such as --cpu-prof to the child (profiling a benchmark).
   const extra = [...(process.env['CALLHOOK_CHILD_NODE_ARGS'] ?? '').split(' ').filter((arg) => arg !== ''), ...nodeArgs];
   // `built` runs as `npm start` does, heap cap included.

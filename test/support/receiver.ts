@@ -28,6 +28,9 @@ export class Receiver {
   private answer: (request: ReceivedRequest) => Answer = () => ({ status: 200, body: 'ok' });
   private readonly waiters: Array<{ count: number; resolve: () => void }> = [];
   private readonly hanging = new Set<ServerResponse>();
+  private active = 0;
+  /** The most requests it has had open at once. */
+  maxConcurrent = 0;
 
   private readonly server: Server;
   port = 0;
@@ -71,6 +74,9 @@ export class Receiver {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.active += 1;
+    this.maxConcurrent = Math.max(this.maxConcurrent, this.active);
+    res.once('close', () => (this.active -= 1));
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers: Record<string, string> = {};

@@ -28,7 +28,11 @@ export const quickDelivery: Partial<Config> = {
   leaseSeconds: 5,
 };
 
-export async function startScenario(overrides: Partial<Config> = {}, place?: StorePlace, options: { log?: Logger } = {}): Promise<Scenario> {
+export async function startScenario(
+  overrides: Partial<Config> = {},
+  place?: StorePlace,
+  options: { log?: Logger } = {},
+): Promise<Scenario> {
   const app = await startTestApp({ ...quickDelivery, ...overrides }, place, options);
   const client = new Client(app.baseUrl);
   const master = await client.login(masterApiKey);

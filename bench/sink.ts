@@ -1,27 +1,49 @@
 /**
- * The benchmark's receiver: a keep-alive HTTP server on loopback that answers 200 at once and
- * records, for every JSON delivery, the latency from the moment the bench published the event
- * (carried in the event as the `Bench-Sent-At` channel variable) to its arrival.
+ * The benchmark's receiver: a keep-alive HTTP server on loopback. Per path it can answer at once
+ * (the default), after a delay, or never (a hung receiver). For every JSON delivery it records the
+ * latency from the moment the bench published the event (carried in the event as the
+ * `Bench-Sent-At` channel variable) to its arrival, per path.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export class Sink {
-  count = 0;
-  latenciesMs: number[] = [];
-  private waiters: Array<{ target: number; resolve: () => void }> = [];
+export interface Behaviour {
+  delayMs?: number;
+  hang?: boolean;
+}
 
+interface PathStats {
+  count: number;
+  latenciesMs: number[];
+}
+
+export class Sink {
+  private readonly paths = new Map<string, PathStats>();
+  private readonly behaviours = new Map<string, Behaviour>();
+  private readonly hanging = new Set<ServerResponse>();
+  private waiters: Array<{ path: string | undefined; target: number; resolve: () => void }> = [];
+  private total = 0;
   private readonly server: Server;
   port = 0;
 
   private constructor() {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        res.writeHead(200, { 'content-length': '0' });
-        res.end();
-        this.record(Buffer.concat(chunks).toString('utf8'));
+        const behaviour = this.behaviours.get(path) ?? {};
+        this.record(path, Buffer.concat(chunks).toString('utf8'));
+        if (behaviour.hang === true) {
+          this.hanging.add(res);
+          return;
+        }
+        const answer = (): void => {
+          res.writeHead(200, { 'content-length': '0' });
+          res.end();
+        };
+        if (behaviour.delayMs !== undefined) setTimeout(answer, behaviour.delayMs);
+        else answer();
       });
     });
     this.server.keepAliveTimeout = 30_000;
@@ -38,26 +60,51 @@ export class Sink {
     return `http://127.0.0.1:${this.port}${path}`;
   }
 
-  private record(body: string): void {
-    this.count += 1;
+  behave(path: string, behaviour: Behaviour): void {
+    this.behaviours.set(path, behaviour);
+    if (behaviour.hang !== true) {
+      for (const res of this.hanging) res.destroy();
+      this.hanging.clear();
+    }
+  }
+
+  /** Deliveries received at `path` (all paths when omitted). */
+  count(path?: string): number {
+    return path === undefined ? this.total : (this.paths.get(path)?.count ?? 0);
+  }
+
+  latencies(path: string): number[] {
+    return this.paths.get(path)?.latenciesMs ?? [];
+  }
+
+  private record(path: string, body: string): void {
+    this.total += 1;
+    let stats = this.paths.get(path);
+    if (stats === undefined) {
+      stats = { count: 0, latenciesMs: [] };
+      this.paths.set(path, stats);
+    }
+    stats.count += 1;
     const sent = /"Bench-Sent-At":"(\d+(?:\.\d+)?)"/.exec(body)?.[1];
-    if (sent !== undefined) this.latenciesMs.push(performance.timeOrigin + performance.now() - Number(sent));
-    for (const waiter of this.waiters.filter((w) => this.count >= w.target)) {
+    if (sent !== undefined) stats.latenciesMs.push(performance.timeOrigin + performance.now() - Number(sent));
+    for (const waiter of this.waiters.filter((w) => this.count(w.path) >= w.target)) {
       this.waiters.splice(this.waiters.indexOf(waiter), 1);
       waiter.resolve();
     }
   }
 
   reset(): void {
-    this.count = 0;
-    this.latenciesMs = [];
+    this.total = 0;
+    this.paths.clear();
   }
 
-  waitFor(target: number, timeoutMs: number): Promise<boolean> {
-    if (this.count >= target) return Promise.resolve(true);
+  /** Resolves true once `target` deliveries arrived (at `path`, or anywhere), false at the deadline. */
+  waitFor(target: number, timeoutMs: number, path?: string): Promise<boolean> {
+    if (this.count(path) >= target) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.waiters.push({
+        path,
         target,
         resolve: () => {
           clearTimeout(timer);
@@ -68,6 +115,7 @@ export class Sink {
   }
 
   close(): Promise<void> {
+    for (const res of this.hanging) res.destroy();
     this.server.closeAllConnections();
     return new Promise((resolve) => this.server.close(() => resolve()));
   }

@@ -140,6 +140,7 @@ export class DeliveryPipeline {
       routeOf,
       (job) => worker.run(job),
       (error, job) => log.error({ err: error, delivery_id: job.delivery.id }, 'delivery attempt failed unexpectedly'),
+      () => this.scheduler.wake(),
     );
 
     // outbox/ → send/: new deliveries, and stored ones that are due.

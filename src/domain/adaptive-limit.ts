@@ -8,8 +8,8 @@
  * - Then additive increase: one more per `limit` good answers (one per round trip), only while
  *   work is waiting (an idle destination gives no evidence it could take more).
  * - Multiplicative decrease: a timeout, a connection failure, a 5xx or a 429 halves it; answers
- *   that have become much slower than the fastest recent ones (twice as slow, and slower by more
- *   than `latencySlackMs`, so a fast receiver's sub-millisecond jitter is no signal) trim it by a
+ *   that have become much slower than the fastest recent ones (three times as slow, and slower by
+ *   more than `latencySlackMs`, so jitter and this process's own load are no signal) trim it by a
  *   tenth, at most once per round trip.
  * A dead or hung destination so ends at one request at a time, a fast one grows to the ceiling.
  */
@@ -42,8 +42,10 @@ export class AdaptiveLimit {
 
   constructor(private readonly options: AdaptiveLimitOptions) {
     this.value = Math.min(options.max, Math.max(options.min, options.initial));
-    this.tolerance = options.latencyTolerance ?? 2;
-    this.slackMs = options.latencySlackMs ?? 50;
+    // Generous on purpose: a receiver three times slower, and by a quarter of a second, is
+    // congested; less than that is as likely this process's own event-loop lag under load.
+    this.tolerance = options.latencyTolerance ?? 3;
+    this.slackMs = options.latencySlackMs ?? 250;
     this.window = options.rttWindow ?? 100;
   }
 

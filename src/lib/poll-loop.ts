@@ -9,6 +9,8 @@ export class PollLoop {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = true;
+  private busy = false;
+  private woken = false;
 
   /** @param tick resolves true when it should run again at once (it did a full batch). */
   constructor(
@@ -23,6 +25,17 @@ export class PollLoop {
     this.schedule(0);
   }
 
+  /** Runs a tick as soon as possible (at once if idle, right after the current one if not). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.woken = true;
+      return;
+    }
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.schedule(0);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
@@ -32,9 +45,16 @@ export class PollLoop {
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.busy = true;
+      this.woken = false;
       this.running = this.tick()
-        .then((again) => this.schedule(again ? 0 : this.intervalMs))
+        .then((again) => {
+          this.busy = false;
+          this.schedule(again || this.woken ? 0 : this.intervalMs);
+        })
         .catch((error: unknown) => {
+          this.busy = false;
           this.log.error({ err: error }, `${this.what} failed`);
           this.schedule(this.intervalMs);
         });

@@ -111,8 +111,15 @@ describe('SIGTERM while a receiver hangs', () => {
         assert.ok(Date.now() - restartedAt < 20_000, 'no lease had to expire');
         const client = new Client(second.baseUrl);
         const { token } = await client.login(masterApiKey);
-        const attempts = dataOf<Array<{ result: string; try: number }>>(
-          await client.request('GET', `/v2/accounts/${account}/webhooks/${hook}/attempts?paginate=false`, { token }),
+        // Outcomes are written a few ms after the answers: wait for the six successes in the log.
+        const attempts = await until(
+          async () => {
+            const reply = await client.request('GET', `/v2/accounts/${account}/webhooks/${hook}/attempts?paginate=false`, { token });
+            const logged = dataOf<Array<{ result: string; try: number }>>(reply);
+            return logged.filter((a) => a.result === 'success').length >= 6 ? logged : undefined;
+          },
+          10_000,
+          'six successes in the attempts log',
         );
         const interrupted = attempts.filter((a) => a.result === 'interrupted');
         assert.ok(interrupted.length >= 4, `the cut attempts are in the log as interrupted (${interrupted.length})`);

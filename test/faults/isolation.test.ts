@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { AMQP_URL, deleteQueues, publishAtRate, queueDepth, uniqueName } from '../support/amqp.js';
+import { privateVhost, publishAtRate, queueDepth, uniqueName } from '../support/amqp.js';
 import { buildKazooMessage } from '../support/factories.js';
 import { metricValue } from '../support/metrics.js';
 import { Receiver } from '../support/receiver.js';
@@ -16,14 +16,16 @@ import { until } from '../support/wait.js';
 describe('a hung receiver beside a healthy one, 200 events/s through RabbitMQ', () => {
   const queue = uniqueName('callhook.test.isolation');
   let s: Scenario;
+  let broker: Awaited<ReturnType<typeof privateVhost>>;
   let hung: Receiver;
   let healthy: Receiver;
   before(async () => {
+    broker = await privateVhost();
     hung = await Receiver.start();
     healthy = await Receiver.start();
     hung.respond({ hang: true });
     s = await startScenario({
-      amqpUrl: AMQP_URL,
+      amqpUrl: broker.url,
       amqpQueue: queue,
       amqpDeadLetterQueue: `${queue}.dead`,
       deliveryTimeoutMs: 4_000,
@@ -35,7 +37,7 @@ describe('a hung receiver beside a healthy one, 200 events/s through RabbitMQ', 
     await s.stop();
     await hung.close();
     await healthy.close();
-    await deleteQueues(AMQP_URL, [queue, `${queue}.dead`]);
+    await broker.dispose();
   });
 
   it(
@@ -45,7 +47,7 @@ describe('a hung receiver beside a healthy one, 200 events/s through RabbitMQ', 
       const a = await s.hook({ name: 'hung', uri: hung.url('/a'), hook: 'channel_create', format: 'json' });
       await s.hook({ name: 'healthy', uri: healthy.url('/b'), hook: 'channel_create', format: 'json' });
       const events = Array.from({ length: 2000 }, () => buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id }));
-      await publishAtRate(AMQP_URL, 'callevt', events, 200);
+      await publishAtRate(broker.url, 'callevt', events, 200);
       const got = await until(
         () => (healthy.requests.length >= 2000 ? healthy.requests : undefined),
         30_000,
@@ -53,7 +55,7 @@ describe('a hung receiver beside a healthy one, 200 events/s through RabbitMQ', 
       );
       const callIds = new Set(got.map((r) => (JSON.parse(r.body) as { call_id: string }).call_id));
       assert.equal(callIds.size, 2000, 'each event once');
-      assert.equal(await queueDepth(AMQP_URL, queue), 0, 'intake never stalled: the broker queue is empty');
+      assert.equal(await queueDepth(broker.url, queue), 0, 'intake never stalled: the broker queue is empty');
       assert.equal(
         await metricValue(s.app.baseUrl, 'callhook_destination_limit', { hook_id: a }),
         1,
@@ -61,8 +63,10 @@ describe('a hung receiver beside a healthy one, 200 events/s through RabbitMQ', 
       );
       const backlog = await metricValue(s.app.baseUrl, 'callhook_destination_backlog', { hook_id: a });
       assert.ok(backlog !== undefined && backlog > 1900, `the hung hook's backlog waits in the store (${backlog})`);
+      // A new lane may queue what 4 requests of an assumed 100 ms get through in 2 s (80) before it
+      // has learnt its receiver does not answer; nothing more joins it after that.
       const waiting = await metricValue(s.app.baseUrl, 'callhook_destination_queued', { hook_id: a });
-      assert.ok(waiting !== undefined && waiting <= 16, `and only a little of it in memory (${waiting})`);
+      assert.ok(waiting !== undefined && waiting <= 80, `and only a little of it in memory (${waiting})`);
       hung.respond({ status: 200 });
     },
   );
@@ -71,12 +75,14 @@ describe('a hung receiver beside a healthy one, 200 events/s through RabbitMQ', 
 describe('a receiver answering in 50 ms, 1,000 events/s through RabbitMQ', () => {
   const queue = uniqueName('callhook.test.adaptive');
   let s: Scenario;
+  let broker: Awaited<ReturnType<typeof privateVhost>>;
   let receiver: Receiver;
   before(async () => {
+    broker = await privateVhost();
     receiver = await Receiver.start();
     receiver.respond({ status: 200, delayMs: 50 });
     s = await startScenario({
-      amqpUrl: AMQP_URL,
+      amqpUrl: broker.url,
       amqpQueue: queue,
       amqpDeadLetterQueue: `${queue}.dead`,
       deliveryTimeoutMs: 5_000,
@@ -87,13 +93,13 @@ describe('a receiver answering in 50 ms, 1,000 events/s through RabbitMQ', () =>
   after(async () => {
     await s.stop();
     await receiver.close();
-    await deleteQueues(AMQP_URL, [queue, `${queue}.dead`]);
+    await broker.dispose();
   });
 
   it('raises the hook’s limit past the old fixed 16 and delivers every event', { timeout: 90_000 }, async () => {
     const id = await s.hook({ name: 'fifty ms', uri: receiver.url('/slowish'), hook: 'channel_create', format: 'json' });
     const events = Array.from({ length: 4000 }, () => buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id }));
-    await publishAtRate(AMQP_URL, 'callevt', events, 1000);
+    await publishAtRate(broker.url, 'callevt', events, 1000);
     await until(() => (receiver.requests.length >= 4000 ? true : undefined), 30_000, 'every event');
     const callIds = new Set(receiver.requests.map((r) => (JSON.parse(r.body) as { call_id: string }).call_id));
     assert.equal(callIds.size, 4000, 'each event once');

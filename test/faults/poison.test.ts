@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { ParsedEvent } from '../../src/delivery/intake/event-intake.js';
-import { AMQP_URL, deleteQueues, publishKazooEvents, publishRaw, readQueue, uniqueName } from '../support/amqp.js';
+import { privateVhost, publishKazooEvents, publishRaw, readQueue, uniqueName } from '../support/amqp.js';
 import { buildKazooMessage, newHexId } from '../support/factories.js';
 import type { Receiver } from '../support/receiver.js';
 import { startScenario, type Scenario } from '../support/scenario.js';
@@ -31,11 +31,13 @@ for (const queueType of ['quorum', 'classic'] as const) {
   describe(`poison messages on a ${queueType} queue`, () => {
     const queue = uniqueName(`callhook.test.poison.${queueType}`);
     let s: Scenario;
+    let broker: Awaited<ReturnType<typeof privateVhost>>;
     let receiver: Receiver;
     before(async () => {
+      broker = await privateVhost();
       receiver = await ReceiverClass.start();
       s = await startScenario({
-        amqpUrl: AMQP_URL,
+        amqpUrl: broker.url,
         amqpQueue: queue,
         amqpDeadLetterQueue: `${queue}.dead`,
         amqpQueueType: queueType,
@@ -48,7 +50,7 @@ for (const queueType of ['quorum', 'classic'] as const) {
     after(async () => {
       await s.stop();
       await receiver.close();
-      await deleteQueues(AMQP_URL, [queue, `${queue}.dead`]);
+      await broker.dispose();
     });
 
     it('dead-letters 250 failing messages after 5 tries each, and every good event still goes out', { timeout: 60_000 }, async () => {
@@ -58,9 +60,9 @@ for (const queueType of ['quorum', 'classic'] as const) {
       );
       const good = Array.from({ length: 50 }, () => buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id }));
       // The poison first, more than a prefetch window of it, then the good events.
-      await publishKazooEvents(AMQP_URL, 'callevt', [...poison, ...good]);
+      await publishKazooEvents(broker.url, 'callevt', [...poison, ...good]);
       await until(() => (receiver.requests.filter((r) => r.path === '/good').length >= 50 ? true : undefined), 40_000, 'the good events');
-      const parked = await readQueue(AMQP_URL, `${queue}.dead`, 250, 30_000);
+      const parked = await readQueue(broker.url, `${queue}.dead`, 250, 30_000);
       assert.equal(parked.length, 250, 'every failing message is dead-lettered');
       for (const message of parked) {
         assert.match(String(message.headers['x-callhook-reason']), /^failed 5 times; last: handler threw: handler bug on this message$/);
@@ -77,29 +79,31 @@ for (const queueType of ['quorum', 'classic'] as const) {
 describe('events refused at parse', () => {
   const queue = uniqueName('callhook.test.parse');
   let s: Scenario;
+  let broker: Awaited<ReturnType<typeof privateVhost>>;
   let receiver: Receiver;
   before(async () => {
+    broker = await privateVhost();
     receiver = await ReceiverClass.start();
-    s = await startScenario({ amqpUrl: AMQP_URL, amqpQueue: queue, amqpDeadLetterQueue: `${queue}.dead`, maxEventBytes: 65_536 });
+    s = await startScenario({ amqpUrl: broker.url, amqpQueue: queue, amqpDeadLetterQueue: `${queue}.dead`, maxEventBytes: 65_536 });
     await s.app.app.consumer?.waitUntilUp(10_000);
   });
   after(async () => {
     await s.stop();
     await receiver.close();
-    await deleteQueues(AMQP_URL, [queue, `${queue}.dead`]);
+    await broker.dispose();
   });
 
   it('dead-letters at once (no retries) what is too big, too deep or out of range, and moves on', { timeout: 30_000 }, async () => {
     await s.hook({ name: 'parse', uri: receiver.url('/parse'), hook: 'channel_create', format: 'json' });
     const callId = `deep-${newHexId()}`;
     const deep = `{"Event-Name":"CHANNEL_CREATE","Call-ID":"${callId}","Custom-Application-Vars":{"x":${nested(3000)}}}`;
-    await publishRaw(AMQP_URL, 'callevt', `call.CHANNEL_CREATE.${callId}`, deep, { contentType: 'application/json' });
+    await publishRaw(broker.url, 'callevt', `call.CHANNEL_CREATE.${callId}`, deep, { contentType: 'application/json' });
     const big = buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id, headers: { 'Caller-ID-Name': 'x'.repeat(70_000) } });
     const future = buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id, headers: { Timestamp: 1e15 } });
     const fine = buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id });
-    await publishKazooEvents(AMQP_URL, 'callevt', [big, future, fine]);
+    await publishKazooEvents(broker.url, 'callevt', [big, future, fine]);
     await until(() => (receiver.requests.some((r) => r.path === '/parse') ? true : undefined), 10_000, 'the good event');
-    const parked = await readQueue(AMQP_URL, `${queue}.dead`, 3, 10_000);
+    const parked = await readQueue(broker.url, `${queue}.dead`, 3, 10_000);
     const reasons = parked.map((message) => String(message.headers['x-callhook-reason'])).sort();
     assert.deepEqual(reasons.length, 3);
     assert.match(reasons.find((r) => r.includes('nested')) ?? '', /message refused: nested more than 32 levels deep/);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { UnavailableError } from '../../src/errors.js';
-import { AMQP_URL, deleteQueues, publishKazooEvents, queueDepth, uniqueName } from '../support/amqp.js';
+import { privateVhost, publishKazooEvents, queueDepth, uniqueName } from '../support/amqp.js';
 import { buildKazooMessage } from '../support/factories.js';
 import { captureLog } from '../support/log-capture.js';
 import { Receiver } from '../support/receiver.js';
@@ -16,11 +16,13 @@ describe('a store outage during AMQP intake', () => {
   const queue = uniqueName('callhook.test.outage');
   const { log, lines } = captureLog('warn');
   let s: Scenario;
+  let broker: Awaited<ReturnType<typeof privateVhost>>;
   let receiver: Receiver;
   before(async () => {
+    broker = await privateVhost();
     receiver = await Receiver.start();
     s = await startScenario(
-      { amqpUrl: AMQP_URL, amqpQueue: queue, amqpDeadLetterQueue: `${queue}.dead`, amqpDeliveryLimit: 2 },
+      { amqpUrl: broker.url, amqpQueue: queue, amqpDeadLetterQueue: `${queue}.dead`, amqpDeliveryLimit: 2 },
       undefined,
       {
         log,
@@ -31,7 +33,7 @@ describe('a store outage during AMQP intake', () => {
   after(async () => {
     await s.stop();
     await receiver.close();
-    await deleteQueues(AMQP_URL, [queue, `${queue}.dead`]);
+    await broker.dispose();
   });
 
   it('holds events while the store is locked, counts nothing against them, and delivers them after', { timeout: 60_000 }, async () => {
@@ -45,7 +47,7 @@ describe('a store outage during AMQP intake', () => {
     };
     try {
       await publishKazooEvents(
-        AMQP_URL,
+        broker.url,
         'callevt',
         Array.from({ length: 5 }, () => buildKazooMessage('CHANNEL_CREATE', { accountId: s.account.id })),
       );
@@ -59,8 +61,8 @@ describe('a store outage during AMQP intake', () => {
       store['insertDeliveries'] = insert;
     }
     await until(() => (receiver.requests.filter((r) => r.path === '/outage').length >= 5 ? true : undefined), 20_000, 'the held events');
-    assert.equal(await queueDepth(AMQP_URL, `${queue}.dead`), 0, 'an outage dead-letters nothing, though the limit is 2');
-    assert.equal(await queueDepth(AMQP_URL, queue), 0);
+    assert.equal(await queueDepth(broker.url, `${queue}.dead`), 0, 'an outage dead-letters nothing, though the limit is 2');
+    assert.equal(await queueDepth(broker.url, queue), 0);
     assert.ok(
       lines.filter((line) => line['msg'] === 'cannot store events now; holding messages and trying again').length <= 3,
       'a line per ten seconds, not per message',

@@ -166,3 +166,20 @@ export async function publishAtRate(url: string, exchange: string, messages: rea
     }
   });
 }
+
+/**
+ * A RabbitMQ virtual host of the test's own: its `callevt` exchange and queues are invisible to
+ * every other test and run sharing the broker (their events, their queue deletions). Returns the
+ * URL to use; removed by `dispose`.
+ */
+export async function privateVhost(): Promise<{ url: string; dispose: () => Promise<void> }> {
+  const vhost = uniqueName('callhook-test');
+  await run('rabbitmqctl', ['add_vhost', vhost, '-q']);
+  await run('rabbitmqctl', ['set_permissions', '-p', vhost, 'guest', '.*', '.*', '.*', '-q']);
+  return {
+    url: `${AMQP_URL.replace(/\/+$/, '')}/${encodeURIComponent(vhost)}`,
+    dispose: async () => {
+      await run('rabbitmqctl', ['delete_vhost', vhost, '-q']).catch(() => undefined);
+    },
+  };
+}

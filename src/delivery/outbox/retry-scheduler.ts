@@ -43,6 +43,11 @@ export class RetryScheduler {
     await this.loop.stop();
   }
 
+  /** Claims at once instead of at the next poll (a lane has room for what it turned away). */
+  wake(): void {
+    this.loop.wake();
+  }
+
   /** One poll. Resolves true when it claimed a full batch (so the next poll should come at once). */
   async tick(): Promise<boolean> {
     await this.retention.maybeSweep();

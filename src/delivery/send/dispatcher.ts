@@ -36,7 +36,7 @@ export interface DispatcherOptions {
   initialPerLane: number;
   /** Most jobs one lane keeps waiting in memory. */
   maxQueuedPerLane: number;
-  /** A lane keeps about this much of its recent throughput waiting; the rest waits in the store. */
+  /** A lane keeps about this much work waiting (at its current limit and round trip); the rest waits in the store. */
   queueHorizonMs: number;
   /** ...but never less room than this. */
   minQueuedPerLane: number;
@@ -56,9 +56,11 @@ interface Lane<J> {
   queue: J[];
   active: number;
   limiter: AdaptiveLimit;
-  /** Smoothed time between completions, and the last one: the lane's recent throughput. */
-  gapMs: number | undefined;
+  /** Smoothed round trip of its requests, and when one last finished. */
+  rttMs: number | undefined;
   lastDoneAt: number;
+  /** It turned work away since it last had room: say so when it has room again. */
+  refused: boolean;
 }
 
 interface AccountShare {
@@ -68,6 +70,8 @@ interface AccountShare {
 }
 
 const laneIdleMs = 60_000;
+/** A new lane's round trip, until it has measured one. */
+const assumedRttMs = 100;
 
 /** Per-destination lanes are keyed by hook; their origin names them in metrics. */
 export function routeOf(job: DeliveryJob): JobRoute {
@@ -97,6 +101,8 @@ export class Dispatcher<J> {
     private readonly routeOf: (job: J) => JobRoute,
     private readonly run: (job: J) => Promise<JobFeedback>,
     private readonly onError: (error: unknown, job: J) => void,
+    /** A lane that turned work away has room again. */
+    private readonly onRoom: () => void = () => undefined,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
@@ -105,7 +111,10 @@ export class Dispatcher<J> {
     if (this.stopped) return false;
     const route = this.routeOf(job);
     const lane = this.laneFor(route);
-    if (lane.queue.length >= this.roomOf(lane)) return false;
+    if (lane.queue.length >= this.roomOf(lane)) {
+      lane.refused = true;
+      return false;
+    }
     lane.queue.push(job);
     this.queued += 1;
     if (lane.queue.length === 1) this.markReady(lane);
@@ -145,13 +154,16 @@ export class Dispatcher<J> {
     return { inFlight: this.inFlight, queued: this.queued, lanes };
   }
 
-  /** How many jobs the lane may keep waiting: about `queueHorizonMs` of its recent throughput. */
+  /**
+   * How many jobs the lane may keep waiting: what it gets through in `queueHorizonMs` at its
+   * current limit and round trip. A lane whose requests have been out longer than its round trip
+   * (a receiver that stopped answering) loses its room as the silence grows.
+   */
   private roomOf(lane: Lane<J>): number {
     const { minQueuedPerLane, maxQueuedPerLane, queueHorizonMs } = this.options;
-    if (lane.gapMs === undefined) return minQueuedPerLane;
-    // A lane that stopped answering loses its room as the silence grows.
-    const gap = Math.max(lane.gapMs, this.now() - lane.lastDoneAt, 0.01);
-    return Math.min(maxQueuedPerLane, Math.max(minQueuedPerLane, Math.floor(queueHorizonMs / gap)));
+    const silence = lane.active > 0 ? this.now() - lane.lastDoneAt : 0;
+    const rtt = Math.max(lane.rttMs ?? assumedRttMs, silence, 1);
+    return Math.min(maxQueuedPerLane, Math.max(minQueuedPerLane, Math.floor((lane.limiter.limit * queueHorizonMs) / rtt)));
   }
 
   private laneFor(route: JobRoute): Lane<J> {
@@ -162,8 +174,9 @@ export class Dispatcher<J> {
         queue: [],
         active: 0,
         limiter: new AdaptiveLimit({ initial: this.options.initialPerLane, min: 1, max: this.options.maxPerLane }),
-        gapMs: undefined,
+        rttMs: undefined,
         lastDoneAt: this.now(),
+        refused: false,
       };
       this.lanes.set(route.lane, lane);
     }
@@ -241,17 +254,21 @@ export class Dispatcher<J> {
     try {
       const feedback = await this.run(job);
       lane.limiter.record(feedback.signal, feedback.rttMs, lane.queue.length > 0);
+      if (feedback.signal !== 'neutral') lane.rttMs = lane.rttMs === undefined ? feedback.rttMs : lane.rttMs * 0.8 + feedback.rttMs * 0.2;
     } catch (error) {
       this.onError(error, job);
     } finally {
       const now = this.now();
-      const gap = now - lane.lastDoneAt;
-      lane.gapMs = lane.gapMs === undefined ? gap : lane.gapMs * 0.9 + gap * 0.1;
       lane.lastDoneAt = now;
       lane.active -= 1;
       share.inFlight -= 1;
       this.inFlight -= 1;
       if (share.inFlight === 0 && share.ready.length === 0) this.accounts.delete(lane.route.account);
+      if (lane.refused && lane.queue.length * 2 < this.roomOf(lane)) {
+        // What it turned away waits in the store: have it claimed now rather than at the next poll.
+        lane.refused = false;
+        this.onRoom();
+      }
       this.prune(now);
       this.pump();
       this.wake();

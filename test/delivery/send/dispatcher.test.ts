@@ -58,7 +58,8 @@ describe('dispatcher', () => {
 
   it('keeps only a little waiting for a lane that does not answer, and says it is saturated', async () => {
     const hold = deferred();
-    const d = dispatcher({}, async () => {
+    // A lane keeps about 100 ms of work: at 2 requests of an assumed 100 ms, two; at least three.
+    const d = dispatcher({ queueHorizonMs: 100 }, async () => {
       await hold.promise;
       return ok;
     });

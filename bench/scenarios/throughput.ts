@@ -1,0 +1,107 @@
+/**
+ * Throughput and latency on the happy path: a burst with one hook per event, a steady rate, many
+ * hooks per event, and callhook's memory.
+ */
+import { Pool } from 'undici';
+import { buildKazooMessage } from '../../test/support/factories.js';
+import {
+  benchQueue,
+  createAccount,
+  createHook,
+  metric,
+  openChannel,
+  peakRssMb,
+  publishBurst,
+  publishSteady,
+  startCallhook,
+  stopCallhook,
+  type BenchStore,
+  type Row,
+} from '../harness.js';
+import type { Sink } from '../sink.js';
+import { fmt, summarize } from '../stats.js';
+
+const events = Number(process.env['BENCH_EVENTS'] ?? 30_000);
+const rate = Number(process.env['BENCH_RATE'] ?? 1_000);
+const latencySeconds = Number(process.env['BENCH_LATENCY_SECONDS'] ?? 10);
+const fanoutEvents = Number(process.env['BENCH_FANOUT_EVENTS'] ?? 1_000);
+const fanoutHooks = Number(process.env['BENCH_FANOUT_HOOKS'] ?? 50);
+
+/** The request rate this process reaches against the same receiver: the ceiling. */
+export async function plainHttpRate(sink: Sink, seconds: number): Promise<number> {
+  const pool = new Pool(sink.url(''), { connections: 16, pipelining: 1 });
+  const body = JSON.stringify(buildKazooMessage('CHANNEL_CREATE'));
+  let done = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const response = await pool.request({ path: '/plain', method: 'POST', body, headers: { 'content-type': 'application/json' } });
+      await response.body.dump();
+      done += 1;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 64 }, worker));
+  const elapsed = (performance.now() - started) / 1000;
+  await pool.close();
+  return done / elapsed;
+}
+
+export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> {
+  const plain = await plainHttpRate(sink, 5);
+  sink.reset();
+  const callhook = await startCallhook(store, benchQueue('throughput'));
+  const { connection, channel } = await openChannel();
+  try {
+    const single = await createAccount(callhook, 'bench-single');
+    const many = await createAccount(callhook, 'bench-many');
+    await createHook(callhook, single, 'single', sink.url('/hook'));
+    for (let i = 0; i < fanoutHooks; i += 1) await createHook(callhook, many, `many-${i}`, sink.url('/hook'));
+
+    // Warm-up: connections, JIT, SQLite pages.
+    await publishBurst(channel, single, 2_000);
+    await sink.waitFor(2_000, 60_000);
+    sink.reset();
+
+    const t0 = performance.now();
+    await publishBurst(channel, single, events);
+    const completed = await sink.waitFor(events, 300_000);
+    const burstRate = sink.count() / ((performance.now() - t0) / 1000);
+    const burst = summarize(sink.latencies('/hook'));
+    sink.reset();
+
+    const sent = await publishSteady(channel, single, rate, latencySeconds);
+    await sink.waitFor(sent, 60_000);
+    const steady = summarize(sink.latencies('/hook'));
+    sink.reset();
+
+    const t1 = performance.now();
+    await publishBurst(channel, many, fanoutEvents);
+    await sink.waitFor(fanoutEvents * fanoutHooks, 300_000);
+    const fanoutRate = sink.count() / ((performance.now() - t1) / 1000);
+    sink.reset();
+    const peak = peakRssMb(callhook.app.process.pid ?? 0);
+    const mb = async (name: string): Promise<string> => fmt((await metric(callhook.app.baseUrl, name)) / 1048576, 0);
+    return [
+      ['plain HTTP requests/s to the receiver (same run)', fmt(plain, 0)],
+      [`deliveries/s, 1 hook per event (${events} events${completed ? '' : ', INCOMPLETE'})`, fmt(burstRate, 0)],
+      ['  as a share of the plain HTTP rate', `${fmt((burstRate / plain) * 100, 0)}%`],
+      ['  event-to-delivery latency under that burst, p50 / p99 ms', `${fmt(burst.p50)} / ${fmt(burst.p99)}`],
+      [`event-to-delivery latency at ${rate} events/s for ${latencySeconds}s, p50 / p99 ms`, `${fmt(steady.p50)} / ${fmt(steady.p99)}`],
+      [`deliveries/s, ${fanoutHooks} hooks per event (${fanoutEvents} events)`, fmt(fanoutRate, 0)],
+      ['callhook peak RSS, MB', fmt(peak, 0)],
+      [
+        '  at the end: RSS / V8 heap used / heap total / external, MB',
+        [
+          await mb('callhook_process_resident_memory_bytes'),
+          await mb('callhook_nodejs_heap_size_used_bytes'),
+          await mb('callhook_nodejs_heap_size_total_bytes'),
+          await mb('callhook_nodejs_external_memory_bytes'),
+        ].join(' / '),
+      ],
+    ];
+  } finally {
+    await stopCallhook(callhook, channel);
+    await connection.close();
+  }
+}

@@ -9,6 +9,7 @@ import type { JsonObject } from '../domain/json.js';
 import { clientUrlProblem, type Cidr } from '../domain/networks.js';
 import { isMaskedSecret, isValidSecret } from '../domain/signature.js';
 import { publicDocument, splitValidated, type Webhook, type WebhookDraft } from '../domain/webhook.js';
+import { customHeaderProblems } from '../domain/request-headers.js';
 import { modifierProblems, retriesProblems, sanitizeInput } from '../domain/webhook-input.js';
 import { rotate } from '../domain/webhook-secrets.js';
 import { newId, newSigningSecret } from '../ids.js';
@@ -57,6 +58,7 @@ export class WebhookService {
       uriProblem === null ? {} : { uri: { error: { message: 'invalid client URL', value: uri, cause: uriProblem } } },
       schema.ok ? modifierProblems(doc) : {},
       retriesProblems(doc),
+      customHeaderProblems(doc['custom_request_headers']),
       secretProblem,
     );
     if (Object.keys(details).length > 0) throw new ValidationError(details);

@@ -96,8 +96,9 @@ export function customHeaderProblems(value: JsonValue | undefined): ValidationDe
       continue;
     }
     const lower = name.toLowerCase();
-    if (seen.has(lower))
+    if (seen.has(lower)) {
       problems[key] = { unique: { message: 'the same header name appears twice (names are case-insensitive)', value: name } };
+    }
     seen.add(lower);
     size += name.length + String(headerValue).length;
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { HookCatalog } from './domain/hook-types.js';
 import { UnavailableError } from './errors.js';
 import { parseCidrs } from './domain/networks.js';
 import { samples } from './domain/samples.js';
@@ -17,7 +18,9 @@ import type { HealthReport } from './http/deps.js';
 import { nodeId } from './http/envelope.js';
 import { buildHttpApp } from './http/server.js';
 import { AmqpConsumer } from './amqp/consumer.js';
-import { callEventBindings, callEventHandler } from './amqp/event-handler.js';
+import { kazooBindings } from './amqp/bindings.js';
+import { callEventHandler } from './amqp/event-handler.js';
+import { kazooMessageRouter } from './amqp/kazoo-router.js';
 import { DeliveryPipeline } from './delivery/pipeline.js';
 import { newId } from './ids.js';
 import { createLogger } from './logger.js';
@@ -73,9 +76,11 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
   });
   const accounts = new AccountService(store, validator);
   const allowedNetworks = parseCidrs(config.allowedNetworks);
+  const catalog = new HookCatalog({ objectTypes: config.objectTypes, enabled: config.hookTypes });
   const webhooks = new WebhookService(store, validator, {
     allowedNetworks,
     maxHooksPerAccount: config.maxHooksPerAccount,
+    catalog,
   });
   const metrics = createMetrics({
     pendingDeliveries: () => store.countPendingDeliveries(),
@@ -99,17 +104,23 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       : new AmqpConsumer(
           {
             url: config.amqpUrl,
-            exchange: 'callevt',
             queue: config.amqpQueue,
             deadLetterQueue: config.amqpDeadLetterQueue,
-            bindingKeys: callEventBindings,
+            bindings: kazooBindings({ hookTypes: config.hookTypes, objectTypes: config.objectTypes, accountChanges: false }),
             prefetch: config.amqpPrefetch,
             deliveryLimit: config.amqpDeliveryLimit,
             queueType: config.amqpQueueType,
             isOutage: (error) => error instanceof UnavailableError,
             log: log.child({ component: 'amqp' }),
           },
-          callEventHandler(pipeline.intake, metrics, { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth }),
+          kazooMessageRouter({
+            callEvents: callEventHandler(pipeline.intake, metrics, { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth }),
+            intake: pipeline.kazooEvents,
+            enabled: (type) => catalog.isEnabled(type),
+            metrics,
+            maxBytes: config.maxEventBytes,
+            maxDepth: config.maxJsonDepth,
+          }),
         );
 
   // The store is required: without it nothing can be accepted. A broker outage is reported but
@@ -132,6 +143,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       webhooks,
       attempts: new AttemptService(store),
       validator,
+      catalog,
       samples,
       pageSize: config.pageSize,
       bodyLimitBytes: config.bodyLimitBytes,

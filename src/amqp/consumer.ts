@@ -1,6 +1,6 @@
 /**
- * AMQP input: consumes Kazoo call events from a durable queue bound to the `callevt` exchange
- * and settles each message by what the handler says. amqplib's recovery owns reconnecting; on every
+ * AMQP input: consumes Kazoo events from a durable queue bound to Kazoo's exchanges (see
+ * topology.ts) and settles each message by what the handler says. amqplib's recovery owns reconnecting; on every
  * connection `setup` re-declares the topology and binds before it consumes. Acks are
  * channel-scoped, so a message whose channel died is never acked on a later one: the broker
  * redelivers it instead (at least once, never lost).
@@ -19,17 +19,18 @@ import { asHandleResult, ATTEMPTS_HEADER, attemptsOf, toInbound, type HandleResu
 import { attachRecoveryLogging } from './recovery-events.js';
 import { closeChannels, openSession, settle, type Session } from './session.js';
 import { StateTracker, type AmqpState } from './state.js';
-import { declareTopology, type QueueType } from './topology.js';
+import { declareTopology, type ExchangeBindings, type QueueType } from './topology.js';
 
 export type { AmqpState } from './state.js';
 export type { HandleResult, InboundMessage, MessageHandler } from './message.js';
+export type { ExchangeBindings } from './topology.js';
 
 export interface AmqpConsumerOptions {
   url: string;
-  exchange: string;
   queue: string;
   deadLetterQueue: string;
-  bindingKeys: readonly string[];
+  /** Each Kazoo exchange to read and the routing keys to bind on it. */
+  bindings: readonly ExchangeBindings[];
   prefetch: number;
   /** Failed handlings after which a message is dead-lettered. */
   deliveryLimit: number;

@@ -12,6 +12,8 @@ export type HandleResult =
   | { kind: 'hold'; reason: string }; // not the message's fault (store down): keep it, try again, not counted
 
 export interface InboundMessage {
+  /** The Kazoo exchange it came through (callevt, configuration, notifications, im). */
+  exchange: string;
   routingKey: string;
   body: Buffer;
   redelivered: boolean;
@@ -19,6 +21,8 @@ export interface InboundMessage {
   attempts: number;
   messageId?: string;
   contentType?: string;
+  /** `gzip` for Kazoo's MMS messages (kapi_im), which the handler must inflate. */
+  contentEncoding?: string;
 }
 
 /** May be called concurrently, up to `prefetch` at a time, and more than once per message. */
@@ -38,14 +42,20 @@ export function attemptsOf(msg: ConsumeMessage): number {
 }
 
 export function toInbound(msg: ConsumeMessage): InboundMessage {
-  const { messageId, contentType } = msg.properties as { messageId?: unknown; contentType?: unknown };
+  const { messageId, contentType, contentEncoding } = msg.properties as {
+    messageId?: unknown;
+    contentType?: unknown;
+    contentEncoding?: unknown;
+  };
   return {
+    exchange: msg.fields.exchange,
     routingKey: msg.fields.routingKey,
     body: msg.content,
     redelivered: msg.fields.redelivered,
     attempts: attemptsOf(msg),
     ...(typeof messageId === 'string' ? { messageId } : {}),
     ...(typeof contentType === 'string' ? { contentType } : {}),
+    ...(typeof contentEncoding === 'string' ? { contentEncoding } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { BadRequestError, NotFoundError, ValidationError, type ValidationDetails } from '../errors.js';
 import { requestedId } from '../domain/document-id.js';
+import type { HookCatalog } from '../domain/hook-types.js';
 import type { JsonObject } from '../domain/json.js';
 import { clientUrlProblem, type Cidr } from '../domain/networks.js';
 import { isMaskedSecret, isValidSecret } from '../domain/signature.js';
@@ -20,6 +21,8 @@ import type { Validator } from '../validation/validator.js';
 export interface WebhookServiceOptions {
   allowedNetworks: readonly Cidr[];
   maxHooksPerAccount: number;
+  /** Hook types and their modifiers (what `custom_data` must name). */
+  catalog: HookCatalog;
 }
 
 /** A validated API body: the hook's public parts, and a new secret when the body gave one. */
@@ -56,7 +59,7 @@ export class WebhookService {
     const details = mergeDetails(
       schema.details,
       uriProblem === null ? {} : { uri: { error: { message: 'invalid client URL', value: uri, cause: uriProblem } } },
-      schema.ok ? modifierProblems(doc) : {},
+      schema.ok ? modifierProblems(doc, this.options.catalog) : {},
       retriesProblems(doc),
       customHeaderProblems(doc['custom_request_headers']),
       secretProblem,

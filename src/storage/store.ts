@@ -11,9 +11,9 @@
  */
 import type { HealthSample, HookHealth } from '../domain/disable-policy.js';
 import type { JsonObject } from '../domain/json.js';
-import type { Webhook, WebhookDraft } from '../domain/webhook.js';
+import type { InlineHook, Webhook, WebhookDraft } from '../domain/webhook.js';
 
-export type { HealthSample, HookHealth, Webhook, WebhookDraft };
+export type { HealthSample, HookHealth, InlineHook, Webhook, WebhookDraft };
 
 export interface PageRequest {
   /** Maximum items to return; `undefined` means all (Crossbar's `paginate=false`). */
@@ -168,6 +168,11 @@ export interface DeliveryRecord {
   leaseExpiresAt: Date | null;
   /** When the source event happened (end-to-end latency). */
   eventAt: Date;
+  /**
+   * Set when the hook exists only in the event that named it (the callflow `webhook` action):
+   * the delivery is sent to this, and `hookId` names no stored hook. Absent otherwise.
+   */
+  inlineHook?: InlineHook;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -15,7 +15,15 @@ import { hostname } from 'node:os';
 import { connect, type ChannelModel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import { publishCopy, publishDeadLetter } from './dead-letter.js';
-import { asHandleResult, ATTEMPTS_HEADER, attemptsOf, toInbound, type HandleResult, type MessageHandler } from './message.js';
+import {
+  asHandleResult,
+  ATTEMPTS_HEADER,
+  attemptsOf,
+  originHeaders,
+  toInbound,
+  type HandleResult,
+  type MessageHandler,
+} from './message.js';
 import { attachRecoveryLogging } from './recovery-events.js';
 import { closeChannels, openSession, settle, type Session } from './session.js';
 import { StateTracker, type AmqpState } from './state.js';
@@ -249,7 +257,7 @@ export class AmqpConsumer {
       return;
     }
     try {
-      await publishCopy(session, this.options.queue, msg, { [ATTEMPTS_HEADER]: attempts }, CONFIRM_TIMEOUT_MS);
+      await publishCopy(session, this.options.queue, msg, { [ATTEMPTS_HEADER]: attempts, ...originHeaders(msg) }, CONFIRM_TIMEOUT_MS);
       settle(session, msg, 'ack', this.log);
     } catch (err) {
       this.log.error({ err, routing_key: routingKey }, 'could not put the message back at the end of the queue; returning it');

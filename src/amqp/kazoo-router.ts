@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { nestingDepth } from '../domain/json-limits.js';
+import { describeJsonLimitProblem, jsonLimitProblem } from '../domain/json-limits.js';
 import { isJsonObject, type JsonObject } from '../domain/json.js';
 import type { KazooEventIntake, KazooEventKind } from '../delivery/intake/kazoo-intake.js';
 import type { Metrics } from '../metrics.js';
@@ -36,8 +36,10 @@ export interface KazooRouterOptions {
 type Decoded = { ok: true; text: string; value: JsonObject } | { ok: false; reason: string; label: string };
 
 function decode(message: InboundMessage, maxBytes: number, maxDepth: number): Decoded {
+  // Worded as the call-event handler words them, so the dead-letter queue reads the same.
   if (message.body.length > maxBytes) {
-    return { ok: false, reason: `message too large: ${message.body.length} bytes, at most ${maxBytes}`, label: 'too_large' };
+    const problem = describeJsonLimitProblem({ kind: 'size', bytes: message.body.length, limit: maxBytes });
+    return { ok: false, reason: `message too large: ${problem}`, label: 'too_large' };
   }
   let body = message.body;
   const encoding = (message.contentEncoding ?? '').toLowerCase();
@@ -47,7 +49,7 @@ function decode(message: InboundMessage, maxBytes: number, maxDepth: number): De
     } catch (error) {
       const tooBig = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
       return tooBig
-        ? { ok: false, reason: `gzip body inflates past ${maxBytes} bytes`, label: 'too_large' }
+        ? { ok: false, reason: `message too large: its gzip body inflates past the ${maxBytes} bytes allowed`, label: 'too_large' }
         : { ok: false, reason: `not gzip: ${(error as Error).message}`, label: 'bad_encoding' };
     }
   } else if (encoding !== '' && encoding !== 'identity') {
@@ -55,7 +57,12 @@ function decode(message: InboundMessage, maxBytes: number, maxDepth: number): De
   }
   const text = body.toString('utf8');
   // Counted on the text, so no parse or recursive walk ever meets a document nested too deep.
-  if (nestingDepth(text, maxDepth) > maxDepth) return { ok: false, reason: `JSON nested more than ${maxDepth} deep`, label: 'too_deep' };
+  const problem = jsonLimitProblem(text, body.length, { maxBytes, maxDepth });
+  if (problem !== null) {
+    return problem.kind === 'size'
+      ? { ok: false, reason: `message too large: ${describeJsonLimitProblem(problem)}`, label: 'too_large' }
+      : { ok: false, reason: `message refused: ${describeJsonLimitProblem(problem)}`, label: 'too_deep' };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -3,7 +3,7 @@
  * plain message (no amqplib types) and answers with what should happen to it. It never acks
  * itself, so the ack can only follow a durable hand-off.
  */
-import type { ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage, Message } from 'amqplib';
 
 export type HandleResult =
   | { kind: 'ack' } // handled and durably persisted (or deliberately ignored)
@@ -31,6 +31,25 @@ export type MessageHandler = (message: InboundMessage) => Promise<HandleResult>;
 /** Header callhook sets on a copy it puts back at the end of a classic queue. */
 export const ATTEMPTS_HEADER = 'x-callhook-attempts';
 
+/** Where a copy put back at the end of the queue first came from (the copy itself comes from ''). */
+export const ORIGIN_EXCHANGE_HEADER = 'x-callhook-origin-exchange';
+export const ORIGIN_ROUTING_KEY_HEADER = 'x-callhook-origin-routing-key';
+
+/** The exchange and routing key Kazoo published the message with, for a copy too. */
+export function originOf(msg: Pick<Message, 'fields' | 'properties'>): { exchange: string; routingKey: string } {
+  const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
+  const exchange = headers[ORIGIN_EXCHANGE_HEADER];
+  const routingKey = headers[ORIGIN_ROUTING_KEY_HEADER];
+  if (msg.fields.exchange === '' && typeof exchange === 'string' && typeof routingKey === 'string') return { exchange, routingKey };
+  return { exchange: msg.fields.exchange, routingKey: msg.fields.routingKey };
+}
+
+/** Headers that keep a copy's origin (see originOf). */
+export function originHeaders(msg: Pick<Message, 'fields' | 'properties'>): Record<string, string> {
+  const origin = originOf(msg);
+  return { [ORIGIN_EXCHANGE_HEADER]: origin.exchange, [ORIGIN_ROUTING_KEY_HEADER]: origin.routingKey };
+}
+
 /** Failed handlings so far: a quorum queue's `x-delivery-count`, else callhook's own header. */
 export function attemptsOf(msg: ConsumeMessage): number {
   const headers = msg.properties.headers ?? {};
@@ -48,8 +67,7 @@ export function toInbound(msg: ConsumeMessage): InboundMessage {
     contentEncoding?: unknown;
   };
   return {
-    exchange: msg.fields.exchange,
-    routingKey: msg.fields.routingKey,
+    ...originOf(msg),
     body: msg.content,
     redelivered: msg.fields.redelivered,
     attempts: attemptsOf(msg),

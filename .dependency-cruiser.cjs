@@ -28,7 +28,7 @@ module.exports = {
       name: 'http-not-from-below',
       comment: 'Services, storage and domain never reach up into the HTTP layer.',
       severity: 'error',
-      from: { path: '^src/(domain|storage|services|validation|delivery|amqp)/' },
+      from: { path: '^src/(domain|storage|services|validation|delivery|amqp|kazoo)/' },
       to: { path: '^src/http/' },
     },
     {
@@ -59,6 +59,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/delivery/send/' },
       to: { path: '^src/(delivery/(intake|outbox|calls|health)/|services/)' },
+    },
+    {
+      name: 'kazoo-is-a-source',
+      comment: 'The Kazoo integration reads Kazoo and writes the mirror through the store; it never drives delivery or the API services.',
+      severity: 'error',
+      from: { path: '^src/kazoo/' },
+      to: { path: '^src/(delivery|amqp|services/(?!kazoo-port))' },
     },
     {
       name: 'stages-flow-forward',

@@ -1,5 +1,6 @@
 // Type-aware lint: the rules that catch real async and typing bugs, plus import boundaries
-// (drivers only in storage adapters, undici only in the one outbound HTTP module).
+// (drivers only in storage adapters, undici only in the one outbound HTTP module for hook receivers
+// and in the Crossbar client, which talks to the configured Kazoo only).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -31,7 +32,11 @@ export default tseslint.config(
           paths: [
             { name: 'mongodb', message: 'The MongoDB driver belongs in src/storage/mongo only.' },
             { name: 'better-sqlite3', message: 'better-sqlite3 belongs in src/storage/sqlite only.' },
-            { name: 'undici', message: 'Outbound HTTP goes through src/delivery/send/http-client.ts only.' },
+            {
+              name: 'undici',
+              message:
+                'Outbound HTTP goes through src/delivery/send/http-client.ts (receivers) or src/kazoo/crossbar-client.ts (Kazoo) only.',
+            },
           ],
         },
       ],
@@ -46,7 +51,7 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['src/delivery/send/http-client.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/delivery/send/http-client.ts', 'src/kazoo/crossbar-client.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   {

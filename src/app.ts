@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { HookCatalog } from './domain/hook-types.js';
 import { UnavailableError } from './errors.js';
 import { parseCidrs } from './domain/networks.js';
 import { samples } from './domain/samples.js';
@@ -17,8 +18,11 @@ import type { HealthReport } from './http/deps.js';
 import { nodeId } from './http/envelope.js';
 import { buildHttpApp } from './http/server.js';
 import { AmqpConsumer } from './amqp/consumer.js';
-import { callEventBindings, callEventHandler } from './amqp/event-handler.js';
+import { kazooBindings } from './amqp/bindings.js';
+import { callEventHandler } from './amqp/event-handler.js';
+import { kazooMessageRouter } from './amqp/kazoo-router.js';
 import { DeliveryPipeline } from './delivery/pipeline.js';
+import { KazooIntegration } from './kazoo/kazoo-integration.js';
 import { newId } from './ids.js';
 import { createLogger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -42,6 +46,8 @@ export interface App {
   readonly metrics: Metrics;
   readonly pipeline: DeliveryPipeline;
   readonly consumer: AmqpConsumer | undefined;
+  /** Kazoo-integrated mode (CALLHOOK_KAZOO_URL), when configured. */
+  readonly kazoo: KazooIntegration | undefined;
   /** Starts listening; resolves with the bound port. */
   start(): Promise<{ port: number }>;
   stop(): Promise<void>;
@@ -67,15 +73,37 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     log.warn({ account_id: hook.accountId, hook_id: hook.id, reason }, 'stored webhook cannot be read; it is left out'),
   );
   const store = await openStore(config, codec);
+  // Beside Kazoo: its tokens, its account tree (mirrored), its logins. Fan-out's account cache is
+  // dropped whenever the mirror changes the tree.
+  const kazoo =
+    config.kazooUrl !== undefined && config.kazooApiKey !== undefined
+      ? new KazooIntegration(
+          store,
+          {
+            url: config.kazooUrl,
+            apiKey: config.kazooApiKey,
+            timeoutMs: config.kazooTimeoutMs,
+            tokenCacheSeconds: config.kazooTokenCacheSeconds,
+            resyncSeconds: config.kazooResyncSeconds,
+            userAgent: `callhook/${callhookVersion}`,
+            ...(config.masterApiKey !== undefined ? { masterApiKey: config.masterApiKey } : {}),
+          },
+          () => pipeline.accounts.clear(),
+          log.child({ component: 'kazoo' }),
+        )
+      : undefined;
   const auth = await AuthService.create(store, {
     tokenTtlSeconds: config.tokenTtlSeconds,
     ...(config.jwtSecret !== undefined ? { jwtSecret: config.jwtSecret } : {}),
+    ...(kazoo !== undefined ? { kazoo } : {}),
   });
-  const accounts = new AccountService(store, validator);
+  const accounts = new AccountService(store, validator, { managedByKazoo: kazoo !== undefined });
   const allowedNetworks = parseCidrs(config.allowedNetworks);
+  const catalog = new HookCatalog({ objectTypes: config.objectTypes, enabled: config.hookTypes });
   const webhooks = new WebhookService(store, validator, {
     allowedNetworks,
     maxHooksPerAccount: config.maxHooksPerAccount,
+    catalog,
   });
   const metrics = createMetrics({
     pendingDeliveries: () => store.countPendingDeliveries(),
@@ -99,28 +127,44 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       : new AmqpConsumer(
           {
             url: config.amqpUrl,
-            exchange: 'callevt',
             queue: config.amqpQueue,
             deadLetterQueue: config.amqpDeadLetterQueue,
-            bindingKeys: callEventBindings,
+            bindings: kazooBindings({ hookTypes: config.hookTypes, objectTypes: config.objectTypes, accountChanges: kazoo !== undefined }),
             prefetch: config.amqpPrefetch,
             deliveryLimit: config.amqpDeliveryLimit,
             queueType: config.amqpQueueType,
             isOutage: (error) => error instanceof UnavailableError,
             log: log.child({ component: 'amqp' }),
           },
-          callEventHandler(pipeline.intake, metrics, { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth }),
+          kazooMessageRouter({
+            callEvents: callEventHandler(pipeline.intake, metrics, { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth }),
+            intake: pipeline.kazooEvents,
+            enabled: (type) => catalog.isEnabled(type),
+            ...(kazoo !== undefined ? { accountChanged: (change) => kazoo.mirror.accountChanged(change.accountId, change.action) } : {}),
+            metrics,
+            maxBytes: config.maxEventBytes,
+            maxDepth: config.maxJsonDepth,
+          }),
         );
 
   // The store is required: without it nothing can be accepted. A broker outage is reported but
   // does not make callhook unready: the API and POST /v2/events still work, and AMQP reconnects.
   const health = async (): Promise<HealthReport> => {
     const amqp = consumer === undefined ? { status: 'disabled' as const } : amqpCheck(consumer);
+    // Kazoo being away is reported, not fatal: callhook's own tokens and the accounts it has keep working.
+    const mirror = kazoo?.state();
+    const others = {
+      amqp,
+      kazoo:
+        mirror === undefined
+          ? { status: 'disabled' as const }
+          : { status: mirror.status, ...(mirror.detail !== undefined ? { detail: mirror.detail } : {}) },
+    };
     try {
       await store.ping();
-      return { ready: true, checks: { store: { status: 'up' }, amqp } };
+      return { ready: true, checks: { store: { status: 'up' }, ...others } };
     } catch (error) {
-      return { ready: false, checks: { store: { status: 'down', detail: (error as Error).message }, amqp } };
+      return { ready: false, checks: { store: { status: 'down', detail: (error as Error).message }, ...others } };
     }
   };
 
@@ -132,6 +176,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       webhooks,
       attempts: new AttemptService(store),
       validator,
+      catalog,
       samples,
       pageSize: config.pageSize,
       bodyLimitBytes: config.bodyLimitBytes,
@@ -153,11 +198,17 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     metrics,
     pipeline,
     consumer,
+    kazoo,
     async start() {
-      await accounts.bootstrapMaster(
-        { name: config.masterAccountName, ...(config.masterApiKey !== undefined ? { apiKey: config.masterApiKey } : {}) },
-        log,
-      );
+      if (kazoo !== undefined) {
+        // Kazoo's master is the root; the first sync places it (and keeps CALLHOOK_MASTER_API_KEY on it).
+        await kazoo.start();
+      } else {
+        await accounts.bootstrapMaster(
+          { name: config.masterAccountName, ...(config.masterApiKey !== undefined ? { apiKey: config.masterApiKey } : {}) },
+          log,
+        );
+      }
       const listening = http.listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
@@ -184,6 +235,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
         });
       }
       await pipeline.stop();
+      await kazoo?.stop();
       await store.close();
       log.info('callhook stopped');
     },

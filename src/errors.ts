@@ -128,3 +128,30 @@ export class UnavailableError extends AppError {
     super(reason, options);
   }
 }
+
+/** Kazoo's Crossbar (integrated mode) could not answer: unreachable, too slow, or failing. */
+export class KazooUnavailableError extends AppError {
+  readonly status = 503;
+  readonly code = 'kazoo_unavailable';
+  readonly details: { message: string };
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Kazoo unavailable: ${reason}`, options);
+    this.details = { message: `Kazoo could not be asked: ${reason}` };
+  }
+}
+
+/** Accounts belong to Kazoo in integrated mode: callhook mirrors them and does not create or delete them. */
+export class ManagedByKazooError extends AppError {
+  readonly status = 403;
+  readonly code = 'forbidden';
+  readonly details: { message: string };
+  constructor(what: string) {
+    super(`${what} is done in Kazoo`);
+    this.details = {
+      message: `callhook runs beside Kazoo (CALLHOOK_KAZOO_URL is set): ${what} is done in Kazoo, and callhook follows its account tree`,
+    };
+  }
+}

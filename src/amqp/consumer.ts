@@ -1,6 +1,6 @@
 /**
- * AMQP input: consumes Kazoo call events from a durable queue bound to the `callevt` exchange
- * and settles each message by what the handler says. amqplib's recovery owns reconnecting; on every
+ * AMQP input: consumes Kazoo events from a durable queue bound to Kazoo's exchanges (see
+ * topology.ts) and settles each message by what the handler says. amqplib's recovery owns reconnecting; on every
  * connection `setup` re-declares the topology and binds before it consumes. Acks are
  * channel-scoped, so a message whose channel died is never acked on a later one: the broker
  * redelivers it instead (at least once, never lost).
@@ -15,21 +15,30 @@ import { hostname } from 'node:os';
 import { connect, type ChannelModel, type ConsumeMessage, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 import { publishCopy, publishDeadLetter } from './dead-letter.js';
-import { asHandleResult, ATTEMPTS_HEADER, attemptsOf, toInbound, type HandleResult, type MessageHandler } from './message.js';
+import {
+  asHandleResult,
+  ATTEMPTS_HEADER,
+  attemptsOf,
+  originHeaders,
+  toInbound,
+  type HandleResult,
+  type MessageHandler,
+} from './message.js';
 import { attachRecoveryLogging } from './recovery-events.js';
 import { closeChannels, openSession, settle, type Session } from './session.js';
 import { StateTracker, type AmqpState } from './state.js';
-import { declareTopology, type QueueType } from './topology.js';
+import { declareTopology, type ExchangeBindings, type QueueType } from './topology.js';
 
 export type { AmqpState } from './state.js';
 export type { HandleResult, InboundMessage, MessageHandler } from './message.js';
+export type { ExchangeBindings } from './topology.js';
 
 export interface AmqpConsumerOptions {
   url: string;
-  exchange: string;
   queue: string;
   deadLetterQueue: string;
-  bindingKeys: readonly string[];
+  /** Each Kazoo exchange to read and the routing keys to bind on it. */
+  bindings: readonly ExchangeBindings[];
   prefetch: number;
   /** Failed handlings after which a message is dead-lettered. */
   deliveryLimit: number;
@@ -248,7 +257,7 @@ export class AmqpConsumer {
       return;
     }
     try {
-      await publishCopy(session, this.options.queue, msg, { [ATTEMPTS_HEADER]: attempts }, CONFIRM_TIMEOUT_MS);
+      await publishCopy(session, this.options.queue, msg, { [ATTEMPTS_HEADER]: attempts, ...originHeaders(msg) }, CONFIRM_TIMEOUT_MS);
       settle(session, msg, 'ack', this.log);
     } catch (err) {
       this.log.error({ err, routing_key: routingKey }, 'could not put the message back at the end of the queue; returning it');

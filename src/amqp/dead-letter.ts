@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ConfirmChannel, Message, Options } from 'amqplib';
+import { originOf } from './message.js';
 
 export const DEAD_LETTER_ID_HEADER = 'x-callhook-dead-letter-id';
 
@@ -26,8 +27,8 @@ export function trackReturns(target: DeadLetterChannel): void {
 export function deadLetterHeaders(message: Message, reason: string, now: Date): Record<string, unknown> {
   return {
     'x-callhook-reason': reason,
-    'x-callhook-routing-key': message.fields.routingKey,
-    'x-callhook-exchange': message.fields.exchange,
+    'x-callhook-routing-key': originOf(message).routingKey,
+    'x-callhook-exchange': originOf(message).exchange,
     'x-callhook-failed-at': now.toISOString(),
   };
 }

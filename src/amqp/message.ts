@@ -3,7 +3,7 @@
  * plain message (no amqplib types) and answers with what should happen to it. It never acks
  * itself, so the ack can only follow a durable hand-off.
  */
-import type { ConsumeMessage } from 'amqplib';
+import type { ConsumeMessage, Message } from 'amqplib';
 
 export type HandleResult =
   | { kind: 'ack' } // handled and durably persisted (or deliberately ignored)
@@ -12,6 +12,8 @@ export type HandleResult =
   | { kind: 'hold'; reason: string }; // not the message's fault (store down): keep it, try again, not counted
 
 export interface InboundMessage {
+  /** The Kazoo exchange it came through (callevt, configuration, notifications, im). */
+  exchange: string;
   routingKey: string;
   body: Buffer;
   redelivered: boolean;
@@ -19,6 +21,8 @@ export interface InboundMessage {
   attempts: number;
   messageId?: string;
   contentType?: string;
+  /** `gzip` for Kazoo's MMS messages (kapi_im), which the handler must inflate. */
+  contentEncoding?: string;
 }
 
 /** May be called concurrently, up to `prefetch` at a time, and more than once per message. */
@@ -26,6 +30,25 @@ export type MessageHandler = (message: InboundMessage) => Promise<HandleResult>;
 
 /** Header callhook sets on a copy it puts back at the end of a classic queue. */
 export const ATTEMPTS_HEADER = 'x-callhook-attempts';
+
+/** Where a copy put back at the end of the queue first came from (the copy itself comes from ''). */
+export const ORIGIN_EXCHANGE_HEADER = 'x-callhook-origin-exchange';
+export const ORIGIN_ROUTING_KEY_HEADER = 'x-callhook-origin-routing-key';
+
+/** The exchange and routing key Kazoo published the message with, for a copy too. */
+export function originOf(msg: Pick<Message, 'fields' | 'properties'>): { exchange: string; routingKey: string } {
+  const headers = (msg.properties.headers ?? {}) as Record<string, unknown>;
+  const exchange = headers[ORIGIN_EXCHANGE_HEADER];
+  const routingKey = headers[ORIGIN_ROUTING_KEY_HEADER];
+  if (msg.fields.exchange === '' && typeof exchange === 'string' && typeof routingKey === 'string') return { exchange, routingKey };
+  return { exchange: msg.fields.exchange, routingKey: msg.fields.routingKey };
+}
+
+/** Headers that keep a copy's origin (see originOf). */
+export function originHeaders(msg: Pick<Message, 'fields' | 'properties'>): Record<string, string> {
+  const origin = originOf(msg);
+  return { [ORIGIN_EXCHANGE_HEADER]: origin.exchange, [ORIGIN_ROUTING_KEY_HEADER]: origin.routingKey };
+}
 
 /** Failed handlings so far: a quorum queue's `x-delivery-count`, else callhook's own header. */
 export function attemptsOf(msg: ConsumeMessage): number {
@@ -38,14 +61,19 @@ export function attemptsOf(msg: ConsumeMessage): number {
 }
 
 export function toInbound(msg: ConsumeMessage): InboundMessage {
-  const { messageId, contentType } = msg.properties as { messageId?: unknown; contentType?: unknown };
+  const { messageId, contentType, contentEncoding } = msg.properties as {
+    messageId?: unknown;
+    contentType?: unknown;
+    contentEncoding?: unknown;
+  };
   return {
-    routingKey: msg.fields.routingKey,
+    ...originOf(msg),
     body: msg.content,
     redelivered: msg.fields.redelivered,
     attempts: attemptsOf(msg),
     ...(typeof messageId === 'string' ? { messageId } : {}),
     ...(typeof contentType === 'string' ? { contentType } : {}),
+    ...(typeof contentEncoding === 'string' ? { contentEncoding } : {}),
   };
 }
 

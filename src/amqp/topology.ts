@@ -1,8 +1,11 @@
 /**
- * What callhook declares on every (re)connection, before it consumes. The exchange is declared
- * exactly as Kazoo declares it (kz_amqp.hrl: topic, non-durable, non-auto-delete): any other flag
- * makes one of the two declarations fail with PRECONDITION_FAILED, so callhook and Kazoo could not
- * share a broker.
+ * What callhook declares on every (re)connection, before it consumes: one queue of its own, bound
+ * to each Kazoo exchange it reads (callevt, configuration, notifications, im) with the keys the
+ * enabled hook types need. Each exchange is declared exactly as Kazoo declares it (kz_amqp.hrl:
+ * topic, non-durable, non-auto-delete): any other flag makes one of the two declarations fail with
+ * PRECONDITION_FAILED, so callhook and Kazoo could not share a broker. Bindings are only ever added:
+ * a key no longer needed stays on the queue until an operator removes it (the handler acks what no
+ * enabled hook type wants).
  *
  * The queue is a quorum queue by default: RabbitMQ then counts every delivery of a message and,
  * past `brokerDeliveryLimit`, dead-letters it into the dead-letter queue itself, which is the one
@@ -19,11 +22,16 @@ export const KAZOO_EXCHANGE_OPTIONS: Readonly<Options.AssertExchange> = Object.f
 
 export type QueueType = 'quorum' | 'classic';
 
-export interface Topology {
+/** One exchange and the routing keys the queue is bound to on it. */
+export interface ExchangeBindings {
   exchange: string;
+  keys: readonly string[];
+}
+
+export interface Topology {
   queue: string;
   deadLetterQueue: string;
-  bindingKeys: readonly string[];
+  bindings: readonly ExchangeBindings[];
   queueType: QueueType;
   /** Deliveries after which the broker dead-letters a message of a quorum queue. */
   brokerDeliveryLimit: number;
@@ -45,15 +53,19 @@ export function queueOptions(topology: Topology): Options.AssertQueue {
 }
 
 /**
- * Declares exchange, queues and bindings; throws (so recovery retries) on failure. Resolves with
+ * Declares the exchanges, queues and bindings; throws (so recovery retries) on failure. Resolves with
  * the kind of queue in use: the one asked for, or `classic` when an existing queue was kept.
  */
 export async function declareTopology(model: ChannelModel, topology: Topology, log: Logger): Promise<QueueType> {
-  await withChannel(model, (ch) => ch.assertExchange(topology.exchange, KAZOO_EXCHANGE_TYPE, KAZOO_EXCHANGE_OPTIONS));
+  for (const { exchange } of topology.bindings) {
+    await withChannel(model, (ch) => ch.assertExchange(exchange, KAZOO_EXCHANGE_TYPE, KAZOO_EXCHANGE_OPTIONS));
+  }
   await declareQueue(model, topology.deadLetterQueue, { durable: true }, log);
   const kept = await declareQueue(model, topology.queue, queueOptions(topology), log);
   await withChannel(model, async (ch) => {
-    for (const key of topology.bindingKeys) await ch.bindQueue(topology.queue, topology.exchange, key);
+    for (const { exchange, keys } of topology.bindings) {
+      for (const key of keys) await ch.bindQueue(topology.queue, exchange, key);
+    }
   });
   if (kept && topology.queueType === 'quorum') {
     log.warn(

@@ -188,4 +188,47 @@ export interface ConfigSchema {
    * call state kept after a call's last event
    */
   callStateTtlHours: number;
+  /**
+   * hook types offered by `GET /v2/webhooks` and fed from Kazoo's exchanges (comma-separated); the AMQP queue is bound only for these
+   */
+  hookTypes: (
+    | 'channel_create'
+    | 'channel_answer'
+    | 'channel_bridge'
+    | 'channel_destroy'
+    | 'parking'
+    | 'object'
+    | 'notifications'
+    | 'sms'
+    | 'mms'
+    | 'call.newcall'
+    | 'call.finished'
+    | 'call.audio_available'
+  )[];
+  /**
+   * document types `object` hooks may ask for, each bound on the `configuration` exchange (Kazoo's `webhooks.object_types`)
+   *
+   * @maxItems 100
+   */
+  objectTypes: string[];
+  /**
+   * Crossbar's base URL (e.g. `http://kazoo:8000/v2`): Kazoo-integrated mode (Kazoo tokens and accounts); needs `CALLHOOK_KAZOO_API_KEY`
+   */
+  kazooUrl?: string;
+  /**
+   * the Kazoo master account's API key, used to mirror the account tree
+   */
+  kazooApiKey?: string;
+  /**
+   * deadline of each request to Kazoo, connect included
+   */
+  kazooTimeoutMs: number;
+  /**
+   * how long Kazoo's answer about a token is reused (never past the token's `exp`)
+   */
+  kazooTokenCacheSeconds: number;
+  /**
+   * how often the whole account tree is read again from Kazoo (account events keep it current in between)
+   */
+  kazooResyncSeconds: number;
 }

@@ -32,6 +32,13 @@ const rules: readonly Rule[] = [
       `${label('amqpQueue')} and ${label('amqpDeadLetterQueue')} are both "${c.amqpQueue}": dead-lettered messages would be consumed again`,
   },
   {
+    // Integrated mode needs both: the URL to reach Crossbar, the key to read the account tree.
+    holds: (c) => (c.kazooUrl === undefined) === (c.kazooApiKey === undefined),
+    problem: (c, label) =>
+      `${label('kazooUrl')} and ${label('kazooApiKey')} go together: Kazoo-integrated mode needs Crossbar's URL and the master ` +
+      `account's API key (${c.kazooUrl === undefined ? label('kazooUrl') : label('kazooApiKey')} is missing)`,
+  },
+  {
     holds: (c) => c.pollIntervalMs < c.leaseSeconds * 1000,
     problem: (c, label) =>
       `${label('pollIntervalMs')} (${c.pollIntervalMs} ms) must be shorter than ${label('leaseSeconds')} (${c.leaseSeconds} s): ` +

@@ -41,6 +41,16 @@ export class AccountDirectory {
     return facts;
   }
 
+  /** Forgets what it knows of these accounts (they changed: moved, deleted, renamed). */
+  forget(accountIds: readonly string[]): void {
+    for (const id of accountIds) this.cache.delete(id);
+  }
+
+  /** Forgets everything (the whole tree was read again). */
+  clear(): void {
+    this.cache.clear();
+  }
+
   private async load(accountId: string): Promise<AccountFacts | null> {
     const account = await this.store.getAccount(accountId);
     if (account === null) return null;

@@ -27,6 +27,8 @@ import { DisabledNotice } from './health/disabled-notice.js';
 import { HookDisabler } from './health/hook-disabler.js';
 import { EventIntake } from './intake/event-intake.js';
 import { FanOut } from './intake/fan-out.js';
+import { HookEventFanOut } from './intake/hook-event-fan-out.js';
+import { KazooEventIntake } from './intake/kazoo-intake.js';
 import { InstanceLiveness } from './outbox/instance-liveness.js';
 import { OutcomeRecorder } from './outbox/outcome-recorder.js';
 import { Outbox } from './outbox/outbox.js';
@@ -76,6 +78,10 @@ const refusedBackoffMs = 2_000;
 
 export class DeliveryPipeline {
   readonly intake: EventIntake;
+  /** Parking, document changes, notifications, SMS and MMS. */
+  readonly kazooEvents: KazooEventIntake;
+  /** Accounts as fan-out sees them (cached briefly); the account mirror drops entries it changes. */
+  readonly accounts: AccountDirectory;
   readonly pinger: Pinger;
   readonly dispatcher: Dispatcher<DeliveryJob>;
   private readonly http: HttpClient;
@@ -92,7 +98,7 @@ export class DeliveryPipeline {
     private readonly log: Logger,
   ) {
     const leaseMs = options.leaseSeconds * 1000;
-    const accounts = new AccountDirectory(store);
+    const accounts = (this.accounts = new AccountDirectory(store));
 
     // send/: what leaves this process.
     this.http = new HttpClient({
@@ -199,6 +205,8 @@ export class DeliveryPipeline {
       this.calls,
     );
     this.intake = new EventIntake(validator, fanOut, metrics, log, () => this.dispatcher.waitForRoom());
+    const hookEvents = new HookEventFanOut(store, accounts, outbox, { clusterId: options.clusterId }, metrics);
+    this.kazooEvents = new KazooEventIntake(hookEvents, metrics, log, () => this.dispatcher.waitForRoom());
   }
 
   async start(): Promise<void> {

@@ -1,28 +1,37 @@
 /**
- * The hook types callhook knows. `available` ones fire and are listed by GET /v2/webhooks.
- * The others are Kazoo types with no event source in callhook (document changes, parking, SMS):
- * the API accepts and stores them, modifiers included, so hooks migrated from Kazoo
- * keep working through the API, but they are not offered to users because they never fire.
+ * The hook types callhook knows, with the metadata Kazoo 4.3's webhooks modules publish for
+ * `GET /v2/webhooks` (names, descriptions and modifiers as Kazoo words them), plus callhook's own
+ * Atende-style `call.*` types. Which types are offered (and bound on AMQP) is configuration
+ * (CALLHOOK_HOOK_TYPES); a type that is not offered is still accepted by the API, modifiers
+ * checked, so hooks migrated from Kazoo can be stored and edited, but no Kazoo event fires it.
  */
 import type { JsonObject } from './json.js';
+import { notificationDefinitions, superAdminNotificationTypes } from './kazoo-notifications.js';
+import type { WebhookSettings } from './webhook.js';
 
-export interface HookModifier {
-  type: 'array' | 'object';
-  description: string;
-  /** Allowed values (array modifiers) or allowed keys (object modifiers). */
-  items: readonly string[];
+export type HookTypeId = Exclude<WebhookSettings['hook'], 'all'>;
+
+export const hookTypeIds: readonly HookTypeId[] = [
+  'call.audio_available',
+  'call.finished',
+  'call.newcall',
+  'channel_answer',
+  'channel_bridge',
+  'channel_create',
+  'channel_destroy',
+  'mms',
+  'notifications',
+  'object',
+  'parking',
+  'sms',
+];
+
+export function isHookTypeId(value: string): value is HookTypeId {
+  return (hookTypeIds as readonly string[]).includes(value);
 }
 
-export interface HookType {
-  id: string;
-  name: string;
-  description: string;
-  available: boolean;
-  modifiers?: Readonly<Record<string, HookModifier>>;
-}
-
-/** Kazoo's default `object_types`. */
-export const objectTypes = [
+/** Kazoo's default `webhooks.object_types` (doc_types.hrl DOC_TYPES). */
+export const defaultObjectTypes: readonly string[] = [
   'account',
   'callflow',
   'device',
@@ -33,145 +42,149 @@ export const objectTypes = [
   'fax',
   'mailbox_message',
   'call_recording',
-] as const;
-
-/** Kazoo 4.3's notification names (teletype), accepted for `notifications` hooks. */
-export const notificationTypes = [
-  'account_zone_change',
-  'bill_reminder',
-  'cnam_request',
-  'customer_update',
-  'denied_emergency_bridge',
-  'deregister',
-  'first_occurrence',
-  'inbound_fax',
-  'inbound_fax_error',
-  'low_balance',
-  'missed_call',
-  'new_account',
-  'new_user',
-  'outbound_fax',
-  'outbound_fax_error',
-  'outbound_smtp_fax_error',
-  'password_recovery',
-  'port_cancel',
-  'port_comment',
-  'port_pending',
-  'port_rejected',
-  'port_request',
-  'port_scheduled',
-  'port_unconfirmed',
-  'ported',
-  'register',
-  'service_added',
-  'system_alert',
-  'topup',
-  'transaction',
-  'voicemail_full',
-  'voicemail_new',
-  'voicemail_saved',
-  'webhook',
-  'webhook_disabled',
-  'cf_notification',
-] as const;
-
-export const hookTypes: readonly HookType[] = [
-  {
-    id: 'call.audio_available',
-    name: 'Call Audio Available',
-    description:
-      "Atende Simples style: fires once per recording of a call, when it has stopped and the call is over, with the call's summary and audio_url",
-    available: true,
-  },
-  {
-    id: 'call.finished',
-    name: 'Call Finished',
-    description: "Atende Simples style: fires once per call when it and all its legs have hung up, with the whole call's outcome",
-    available: true,
-  },
-  {
-    id: 'call.newcall',
-    name: 'New Call',
-    description: "Atende Simples style: fires once per call when the caller's leg is created",
-    available: true,
-  },
-  {
-    id: 'channel_answer',
-    name: 'Channel Answer',
-    description: 'Fires when a channel establishes two-way audio, such as a voicemail box or the called party answering',
-    available: true,
-  },
-  {
-    id: 'channel_bridge',
-    name: 'Channel Bridge',
-    description: 'Fires when two channels are bridged together, such as two users or devices connected to each other',
-    available: true,
-  },
-  {
-    id: 'channel_create',
-    name: 'Channel Create',
-    description: 'Fires when a new channel is created',
-    available: true,
-  },
-  {
-    id: 'channel_destroy',
-    name: 'Channel Destroy',
-    description: 'Fires when a channel is destroyed, usually as the result of a hangup',
-    available: true,
-  },
-  { id: 'mms', name: 'MMS', description: 'Kazoo MMS events (no source in callhook)', available: false },
-  {
-    id: 'notifications',
-    name: 'Notifications Webhook',
-    description: 'Fires when a notification event is triggered (callhook raises webhook_disabled when it turns a failing hook off)',
-    available: true,
-    modifiers: {
-      type: { type: 'object', description: 'The notification that fires the hook', items: [...notificationTypes, 'all'] },
-    },
-  },
-  {
-    id: 'object',
-    name: 'Object',
-    description: 'Kazoo document changes (no source in callhook)',
-    available: false,
-    modifiers: {
-      type: { type: 'array', description: 'The type of object', items: ['all', ...objectTypes] },
-      action: {
-        type: 'array',
-        description: 'The action on the object',
-        items: ['all', 'doc_created', 'doc_edited', 'doc_deleted'],
-      },
-    },
-  },
-  { id: 'parking', name: 'Call Parking', description: 'Kazoo call parking events (no source in callhook)', available: false },
-  { id: 'sms', name: 'SMS', description: 'Kazoo SMS events (no source in callhook)', available: false },
 ];
 
-export function findHookType(id: string): HookType | undefined {
-  return hookTypes.find((type) => type.id === id);
+/** kapi_conf.hrl DOC_ACTIONS. */
+export const docActions = ['doc_created', 'doc_edited', 'doc_deleted'] as const;
+
+export interface ModifierItem {
+  id: string;
+  /** Object modifiers carry a friendly name and description per item. */
+  friendlyName?: string;
+  description?: string;
 }
 
-/** Title-cases a notification id for Monster UI's select (`voicemail_new` → `Voicemail New`). */
-function friendly(id: string): string {
-  return id
-    .split('_')
-    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
-    .join(' ');
+export interface HookModifier {
+  type: 'array' | 'object';
+  description?: string;
+  items: readonly ModifierItem[];
 }
 
-/** The `GET /v2/webhooks` item for one type, modifiers in Kazoo's wire shape. */
-export function presentHookType(type: HookType): JsonObject {
+export interface HookType {
+  id: HookTypeId;
+  name: string;
+  description: string;
+  modifiers?: Readonly<Record<string, HookModifier>>;
+}
+
+const notificationItems: readonly ModifierItem[] = [
+  { id: 'all', friendlyName: 'All', description: 'This event is triggered for any notification events' },
+  ...notificationDefinitions.map((d) => ({ id: d.name, friendlyName: d.friendlyName, description: d.description })),
+].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+function buildTypes(objectTypes: readonly string[]): HookType[] {
+  const plain = (id: string): ModifierItem => ({ id });
+  return [
+    {
+      id: 'call.audio_available',
+      name: 'Call Audio Available',
+      description:
+        "Atende Simples style: fires once per recording of a call, when it has stopped and the call is over, with the call's summary and audio_url",
+    },
+    {
+      id: 'call.finished',
+      name: 'Call Finished',
+      description: "Atende Simples style: fires once per call when it and all its legs have hung up, with the whole call's outcome",
+    },
+    { id: 'call.newcall', name: 'New Call', description: "Atende Simples style: fires once per call when the caller's leg is created" },
+    {
+      id: 'channel_answer',
+      name: 'Channel Answer',
+      description:
+        'This webhook is triggered when a channel establishes two-way audio, such as a voicemail box or the called party answering',
+    },
+    {
+      id: 'channel_bridge',
+      name: 'Channel Bridge',
+      description: 'This webhook is triggered when two channels are bridged together, such as two users/devices connected together',
+    },
+    { id: 'channel_create', name: 'Channel Create', description: 'This webhook is triggered when a new channel is created' },
+    {
+      id: 'channel_destroy',
+      name: 'Channel Destroy',
+      description: 'This webhook is triggered when a channel is destroyed, usually as a result of a hangup',
+    },
+    { id: 'mms', name: 'MMS', description: 'Receive notifications when mms is received' },
+    {
+      id: 'notifications',
+      name: 'Notifications Webhook',
+      description: 'Fire a webhook when a notification event is triggered in Kazoo',
+      modifiers: { type: { type: 'object', items: notificationItems } },
+    },
+    {
+      id: 'object',
+      name: 'Object',
+      description: 'Receive notifications when objects (like JSON document objects) in Kazoo are changed',
+      // `all` is Kazoo master's (5.x) addition; callhook accepts it, so it offers it too.
+      modifiers: {
+        type: { type: 'array', description: 'A list of object types to handle', items: ['all', ...objectTypes].map(plain) },
+        action: { type: 'array', description: 'A list of object actions to handle', items: ['all', ...docActions].map(plain) },
+      },
+    },
+    { id: 'parking', name: 'Call Parking', description: 'Events when calls get parked/retrieved' },
+    { id: 'sms', name: 'SMS', description: 'Receive notifications when sms is received' },
+  ];
+}
+
+export interface HookCatalogOptions {
+  /** `webhooks.object_types`: what `object` hooks may ask for (and what is bound). */
+  objectTypes?: readonly string[];
+  /** The types offered and fed from AMQP; all when not given. */
+  enabled?: readonly string[];
+}
+
+export class HookCatalog {
+  readonly types: readonly HookType[];
+  readonly objectTypes: readonly string[];
+  private readonly enabled: ReadonlySet<string>;
+
+  constructor(options: HookCatalogOptions = {}) {
+    this.objectTypes = options.objectTypes ?? defaultObjectTypes;
+    this.types = buildTypes(this.objectTypes);
+    this.enabled = new Set(options.enabled ?? hookTypeIds);
+  }
+
+  find(id: string): HookType | undefined {
+    return this.types.find((type) => type.id === id);
+  }
+
+  /** Offered by GET /v2/webhooks and fed from Kazoo's exchanges. */
+  isEnabled(id: string): boolean {
+    return this.enabled.has(id);
+  }
+
+  /**
+   * `GET /v2/webhooks`: the enabled types in Kazoo's view order (friendly name, descending).
+   * Notification types only superduper admins may see are left out for everyone else, as
+   * cb_webhooks does.
+   */
+  listing(options: { superAdmin: boolean }): JsonObject[] {
+    return this.types
+      .filter((type) => this.enabled.has(type.id))
+      .sort((a, b) => b.name.localeCompare(a.name))
+      .map((type) => presentHookType(type, options.superAdmin));
+  }
+}
+
+/** Kazoo's wire shape of one type: array modifiers list values, object modifiers map names to texts. */
+export function presentHookType(type: HookType, superAdmin = true): JsonObject {
   const out: JsonObject = { id: type.id, name: type.name, description: type.description };
   if (type.modifiers === undefined) return out;
   const modifiers: JsonObject = {};
   for (const [key, modifier] of Object.entries(type.modifiers)) {
+    const shown: JsonObject = { type: modifier.type };
+    if (modifier.description !== undefined) shown['description'] = modifier.description;
     if (modifier.type === 'array') {
-      modifiers[key] = { type: 'array', description: modifier.description, items: [...modifier.items] };
+      shown['items'] = modifier.items.map((item) => item.id);
     } else {
       const items: JsonObject = {};
-      for (const item of modifier.items) items[item] = { friendly_name: friendly(item), description: friendly(item) };
-      modifiers[key] = { type: 'object', description: modifier.description, items };
+      for (const item of modifier.items) {
+        if (!superAdmin && type.id === 'notifications' && superAdminNotificationTypes.has(item.id)) continue;
+        items[item.id] = { friendly_name: item.friendlyName ?? item.id, description: item.description ?? '' };
+      }
+      shown['items'] = items;
     }
+    modifiers[key] = shown;
   }
   out['modifiers'] = modifiers;
   return out;

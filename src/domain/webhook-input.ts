@@ -4,7 +4,7 @@
  * stored in the document, though clients (Monster UI, the PHP SDK) echo them back on update.
  */
 import type { ValidationDetails } from '../errors.js';
-import { findHookType } from './hook-types.js';
+import type { HookCatalog } from './hook-types.js';
 import { isJsonObject, type JsonObject } from './json.js';
 
 const serverOwned = new Set(['id', 'disable_reason']);
@@ -23,10 +23,10 @@ export function sanitizeInput(data: JsonObject): JsonObject {
  * `custom_data`, a `notifications` hook which notification. Keyed `custom_data.<modifier>` as in
  * Kazoo master (4.3 used the bare modifier name, which pointed at the wrong field).
  */
-export function modifierProblems(doc: JsonObject): ValidationDetails {
+export function modifierProblems(doc: JsonObject, catalog: HookCatalog): ValidationDetails {
   const hook = doc['hook'];
   if (typeof hook !== 'string' || hook === 'all') return {};
-  const type = findHookType(hook);
+  const type = catalog.find(hook);
   if (type?.modifiers === undefined) return {};
   const custom = isJsonObject(doc['custom_data']) ? doc['custom_data'] : {};
   const problems: ValidationDetails = {};
@@ -35,9 +35,9 @@ export function modifierProblems(doc: JsonObject): ValidationDetails {
     const path = `custom_data.${key}`;
     if (value === undefined) {
       problems[path] = { required: { message: 'missing required modifier' } };
-    } else if (typeof value !== 'string' || !modifier.items.includes(value)) {
+    } else if (typeof value !== 'string' || !modifier.items.some((item) => item.id === value)) {
       problems[path] = {
-        enum: { message: 'value not found in enumerated list of values', cause: value, target: [...modifier.items] },
+        enum: { message: 'value not found in enumerated list of values', cause: value, target: modifier.items.map((item) => item.id) },
       };
     }
   }

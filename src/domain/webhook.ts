@@ -76,3 +76,40 @@ export function customData(settings: Pick<WebhookSettings, 'custom_data'>): Reco
 export function modifiersOf(settings: Pick<WebhookSettings, 'modifiers'>): JsonObject | undefined {
   return isJsonObject(settings.modifiers) ? (settings.modifiers as JsonObject) : undefined;
 }
+
+/**
+ * A hook that exists only in the event naming it: the callflow `webhook` action (Kazoo's
+ * cf_webhook) publishes the hook with the notification. Its deliveries carry it, so retries need no
+ * stored hook; it has no secrets, health or disable state.
+ */
+export interface InlineHook {
+  uri: string;
+  http_verb: HttpVerb;
+  /** Retries after the first attempt (callhook's meaning of `retries`). */
+  retries: number;
+  custom_request_headers?: Record<string, string>;
+}
+
+/** The Webhook a delivery of an inline hook is sent as (Kazoo's from_json defaults: form-data). */
+export function inlineWebhook(accountId: string, hookId: string, hook: InlineHook, at: Date): Webhook {
+  return {
+    id: hookId,
+    accountId,
+    settings: {
+      ...webhookDefaults,
+      name: 'callflow webhook',
+      uri: hook.uri,
+      hook: 'notifications',
+      http_verb: hook.http_verb,
+      format: 'form-data',
+      retries: hook.retries,
+      ...(hook.custom_request_headers !== undefined ? { custom_request_headers: hook.custom_request_headers } : {}),
+    },
+    extra: {},
+    secrets: [],
+    disabledReason: null,
+    revision: 0,
+    createdAt: at,
+    modifiedAt: at,
+  };
+}

@@ -1,4 +1,5 @@
 /** Everything the HTTP layer needs, handed in by the composition root. */
+import type { HookCatalog } from '../domain/hook-types.js';
 import type { JsonObject } from '../domain/json.js';
 import type { JsonLimits } from '../domain/json-limits.js';
 import type { Webhook } from '../domain/webhook.js';
@@ -23,6 +24,8 @@ export interface HttpDeps {
   webhooks: WebhookService;
   attempts: AttemptService;
   validator: Validator;
+  /** The hook types, their modifiers and which are offered. */
+  catalog: HookCatalog;
   samples: Readonly<Record<string, readonly JsonObject[]>>;
   pageSize: number;
   bodyLimitBytes: number;

@@ -28,10 +28,15 @@ function timestamp(): string {
   return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-function send(ctx: AppContext, status: number, body: Record<string, unknown>): void {
+function send(ctx: AppContext, status: number, body: Record<string, unknown> | JsonValue): void {
   ctx.status = status;
   ctx.set('Content-Type', 'application/json');
   ctx.body = JSON.stringify(body);
+}
+
+/** Another Crossbar's answer (Kazoo's, in integrated mode) passed on as it came: its status and body. */
+export function writeForwarded(ctx: AppContext, status: number, body: JsonValue): void {
+  send(ctx, status, body);
 }
 
 export function writeSuccess(

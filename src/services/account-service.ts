@@ -3,7 +3,7 @@
  * on its own account and everything beneath (AuthService.authorize).
  */
 import type { Logger } from 'pino';
-import { ConflictError, ForbiddenError, ValidationError } from '../errors.js';
+import { ConflictError, ForbiddenError, ManagedByKazooError, ValidationError } from '../errors.js';
 import { accountProblems } from '../domain/account-input.js';
 import { requestedId } from '../domain/document-id.js';
 import type { JsonObject } from '../domain/json.js';
@@ -19,6 +19,8 @@ export class AccountService {
   constructor(
     private readonly store: Store,
     private readonly validator: Validator,
+    /** Integrated mode: the tree is Kazoo's, mirrored; accounts are created and deleted there. */
+    private readonly options: { managedByKazoo?: boolean } = {},
   ) {}
 
   /**
@@ -61,6 +63,7 @@ export class AccountService {
   }
 
   async createChild(parent: AccountRecord, data: JsonObject): Promise<AccountRecord> {
+    if (this.options.managedByKazoo === true) throw new ManagedByKazooError('creating an account');
     // `id` is server-owned in stored docs, but on create it lets operators mirror a Kazoo account.
     const id = requestedId(data['id']) ?? newId();
     const doc = this.validate(data);
@@ -84,6 +87,7 @@ export class AccountService {
   }
 
   async delete(auth: AuthContext, account: AccountRecord): Promise<string[]> {
+    if (this.options.managedByKazoo === true) throw new ManagedByKazooError('deleting an account');
     if (account.parentId === null) throw new ForbiddenError('the master account cannot be deleted');
     if (account.id === auth.accountId) throw new ForbiddenError('an account cannot delete itself');
     return this.store.deleteAccountTree(account.id);

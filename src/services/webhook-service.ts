@@ -5,10 +5,12 @@
  */
 import { BadRequestError, NotFoundError, ValidationError, type ValidationDetails } from '../errors.js';
 import { requestedId } from '../domain/document-id.js';
+import type { HookCatalog } from '../domain/hook-types.js';
 import type { JsonObject } from '../domain/json.js';
 import { clientUrlProblem, type Cidr } from '../domain/networks.js';
 import { isMaskedSecret, isValidSecret } from '../domain/signature.js';
 import { publicDocument, splitValidated, type Webhook, type WebhookDraft } from '../domain/webhook.js';
+import { customHeaderProblems } from '../domain/request-headers.js';
 import { modifierProblems, retriesProblems, sanitizeInput } from '../domain/webhook-input.js';
 import { rotate } from '../domain/webhook-secrets.js';
 import { newId, newSigningSecret } from '../ids.js';
@@ -19,6 +21,8 @@ import type { Validator } from '../validation/validator.js';
 export interface WebhookServiceOptions {
   allowedNetworks: readonly Cidr[];
   maxHooksPerAccount: number;
+  /** Hook types and their modifiers (what `custom_data` must name). */
+  catalog: HookCatalog;
 }
 
 /** A validated API body: the hook's public parts, and a new secret when the body gave one. */
@@ -55,8 +59,9 @@ export class WebhookService {
     const details = mergeDetails(
       schema.details,
       uriProblem === null ? {} : { uri: { error: { message: 'invalid client URL', value: uri, cause: uriProblem } } },
-      schema.ok ? modifierProblems(doc) : {},
+      schema.ok ? modifierProblems(doc, this.options.catalog) : {},
       retriesProblems(doc),
+      customHeaderProblems(doc['custom_request_headers']),
       secretProblem,
     );
     if (Object.keys(details).length > 0) throw new ValidationError(details);

@@ -11,9 +11,9 @@
  */
 import type { HealthSample, HookHealth } from '../domain/disable-policy.js';
 import type { JsonObject } from '../domain/json.js';
-import type { Webhook, WebhookDraft } from '../domain/webhook.js';
+import type { InlineHook, Webhook, WebhookDraft } from '../domain/webhook.js';
 
-export type { HealthSample, HookHealth, Webhook, WebhookDraft };
+export type { HealthSample, HookHealth, InlineHook, Webhook, WebhookDraft };
 
 export interface PageRequest {
   /** Maximum items to return; `undefined` means all (Crossbar's `paginate=false`). */
@@ -92,6 +92,18 @@ export interface AccountStore {
   updateAccount(accountId: string, expectedRevision: number, change: { doc: JsonObject; apiKey?: string }): Promise<AccountRecord>;
   /** Deletes the account, all its descendants, and their webhooks (with health), attempts, deliveries and calls. Returns deleted account ids. */
   deleteAccountTree(accountId: string): Promise<string[]>;
+  /**
+   * The account mirror's write (Kazoo-integrated mode): creates the account, or replaces an existing
+   * one's parent, tree and doc (keeping its API key), revision + 1. ConflictError when it would be a
+   * second root, or a new account's API key is taken.
+   */
+  putAccount(account: NewAccount): Promise<AccountRecord>;
+  /**
+   * Makes the account the root (parentId null, tree []), creating it or moving it there. Another
+   * root is removed first, with its own webhooks, attempts, deliveries and calls but not the accounts
+   * below it, which keep their records for the caller to re-attach or delete.
+   */
+  replaceRoot(account: Omit<NewAccount, 'parentId' | 'tree'>): Promise<AccountRecord>;
 }
 
 /**
@@ -168,6 +180,11 @@ export interface DeliveryRecord {
   leaseExpiresAt: Date | null;
   /** When the source event happened (end-to-end latency). */
   eventAt: Date;
+  /**
+   * Set when the hook exists only in the event that named it (the callflow `webhook` action):
+   * the delivery is sent to this, and `hookId` names no stored hook. Absent otherwise.
+   */
+  inlineHook?: InlineHook;
   createdAt: Date;
   updatedAt: Date;
 }

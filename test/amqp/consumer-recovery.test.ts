@@ -133,10 +133,9 @@ describe('AMQP consumer: outages and shutdown', { timeout: 90_000 }, () => {
     const consumer = new AmqpConsumer(
       {
         url: 'amqp://guest:guest@127.0.0.1:1',
-        exchange: EXCHANGE,
         queue: 'callhook.unreachable',
         deadLetterQueue: 'callhook.unreachable.dead',
-        bindingKeys: [],
+        bindings: [{ exchange: EXCHANGE, keys: [] }],
         prefetch: 1,
         deliveryLimit: 5,
         queueType: 'quorum',

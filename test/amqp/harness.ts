@@ -42,10 +42,9 @@ export async function startConsumer(
   const consumer = new AmqpConsumer(
     {
       url: AMQP_URL,
-      exchange: EXCHANGE,
       queue: rig.queue,
       deadLetterQueue: rig.deadLetterQueue,
-      bindingKeys: rig.bindingKeys,
+      bindings: [{ exchange: EXCHANGE, keys: rig.bindingKeys }],
       prefetch: 10,
       deliveryLimit: 5,
       queueType: 'quorum',

@@ -181,4 +181,58 @@ export function accountContract(test: StoreTest): void {
     assert.deepEqual(await store.listDescendantIds(root.id), [b.id]);
     assert.deepEqual(await store.deleteAccountTree(a.id), [], 'a second delete finds nothing');
   });
+  test('putAccount creates, or moves and renames an account in place, keeping its API key and hooks', async (store) => {
+    const root = await store.createAccount(buildRootAccount());
+    const a = await store.putAccount(buildChildAccount(root, { doc: { name: 'A', realm: 'a.example.com' } }));
+    assert.equal(a.revision, 1);
+    assert.deepEqual([a.parentId, a.tree], [root.id, [root.id]]);
+    const b = await store.putAccount(buildChildAccount(root, { doc: { name: 'B' } }));
+    const hook = await store.createWebhook(b.id, buildHook());
+    const moved = await store.putAccount({
+      id: b.id,
+      parentId: a.id,
+      tree: [root.id, a.id],
+      apiKey: 'ignored-on-update',
+      doc: { name: 'B2' },
+    });
+    assert.deepEqual(
+      [moved.parentId, moved.tree, moved.doc, moved.revision, moved.apiKey],
+      [a.id, [root.id, a.id], { name: 'B2' }, 2, b.apiKey],
+    );
+    assert.deepEqual(await store.getAccount(b.id), moved);
+    assert.deepEqual(await store.listDescendantIds(a.id), [b.id]);
+    assert.ok(await store.getWebhook(b.id, hook.id), 'its hooks stay');
+    await assert.rejects(store.putAccount({ ...buildRootAccount(), doc: {} }), ConflictError, 'a second root');
+    await assert.rejects(
+      store.putAccount({ id: a.id, parentId: null, tree: [], apiKey: 'x', doc: {} }),
+      ConflictError,
+      'moved to be a second root',
+    );
+    await assert.rejects(store.putAccount(buildChildAccount(root, { apiKey: a.apiKey })), ConflictError, 'a new account with a taken key');
+  });
+
+  test('replaceRoot makes an account the root; the old root goes with its own data, not the accounts below it', async (store) => {
+    const old = await store.createAccount(buildRootAccount());
+    const oldHook = await store.createWebhook(old.id, buildHook());
+    await store.insertAttempt(old.id, buildAttempt(old.id, oldHook.id, at(0)));
+    const child = await store.createAccount(buildChildAccount(old));
+    const childHook = await store.createWebhook(child.id, buildHook());
+    const next = buildRootAccount({ doc: { name: 'Kazoo master' } });
+    const root = await store.replaceRoot({ id: next.id, apiKey: next.apiKey, doc: next.doc });
+    assert.deepEqual([root.id, root.parentId, root.tree], [next.id, null, []]);
+    assert.equal((await store.getMasterAccount())?.id, next.id);
+    assert.equal(await store.getAccount(old.id), null);
+    assert.equal(await store.getWebhook(old.id, oldHook.id), null);
+    assert.equal((await store.listAttempts(old.id, { from: at(-1000), to: at(1000) })).items.length, 0);
+    assert.ok(await store.getAccount(child.id), 'kept for the caller to re-attach');
+    assert.ok(await store.getWebhook(child.id, childHook.id));
+    const reattached = await store.putAccount({ id: child.id, parentId: next.id, tree: [next.id], apiKey: child.apiKey, doc: child.doc });
+    assert.deepEqual(await store.listDescendantIds(next.id), [reattached.id]);
+
+    const again = await store.replaceRoot({ id: next.id, apiKey: 'unused', doc: { name: 'renamed' } });
+    assert.deepEqual([again.id, again.doc, again.apiKey, again.revision], [next.id, { name: 'renamed' }, next.apiKey, root.revision + 1]);
+    const promoted = await store.replaceRoot({ id: child.id, apiKey: child.apiKey, doc: child.doc });
+    assert.deepEqual([promoted.parentId, promoted.tree], [null, []], 'an existing account moves up');
+    assert.equal(await store.getAccount(next.id), null);
+  });
 }

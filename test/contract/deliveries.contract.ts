@@ -17,6 +17,26 @@ async function leased(store: Store, owner: string, now: Date, count: number): Pr
 }
 
 export function deliveryContract(test: StoreTest): void {
+  test('a delivery carries its inline hook (callflow webhook action) through every read; others have none', async (store) => {
+    const accountId = newId();
+    const inlineHook = {
+      uri: 'https://crm.example.com/cf?x=ü',
+      http_verb: 'get' as const,
+      retries: 2,
+      custom_request_headers: { 'X-A': 'b' },
+    };
+    const inline = buildDelivery(accountId, '63871234567', at(-1000), { inlineHook });
+    const stored = buildDelivery(accountId, newId(), at(-1000));
+    await store.insertDeliveries([inline, stored]);
+    assert.deepEqual((await store.getDelivery(accountId, inline.id))?.inlineHook, inlineHook);
+    const plain = await store.getDelivery(accountId, stored.id);
+    assert.ok(plain !== null && !('inlineHook' in plain), 'absent, not null');
+    const claimed = await store.claimDueDeliveries('me', at(0), at(lease), 10);
+    const byId = new Map(claimed.map((d) => [d.id, d]));
+    assert.deepEqual(byId.get(inline.id)?.inlineHook, inlineHook);
+    assert.ok(!('inlineHook' in (byId.get(stored.id) ?? {})));
+  });
+
   test('requeueFailedDeliveries puts a hook’s recent failures back in line, and nothing else', async (store) => {
     const accountId = newId();
     const hookId = newId();

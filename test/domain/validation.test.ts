@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { matchesAll, parseFilters } from '../../src/domain/query-filters.js';
-import { hookTypes } from '../../src/domain/hook-types.js';
+import { HookCatalog, hookTypeIds } from '../../src/domain/hook-types.js';
 import { modifierProblems, sanitizeInput } from '../../src/domain/webhook-input.js';
 import { loadSchema } from '../../src/schemas.js';
 import { Validator } from '../../src/validation/validator.js';
 
 describe('webhook validation', () => {
   const validator = new Validator();
+  const catalog = new HookCatalog();
 
   it('writes defaults into the document and coerces numeric and boolean strings', () => {
     const doc = { name: 'n', uri: 'https://x.example', hook: 'all', retries: '4', include_internal_legs: 'false' };
@@ -42,15 +43,15 @@ describe('webhook validation', () => {
   });
 
   it('enforces modifiers only for hook types that have them', () => {
-    assert.deepEqual(modifierProblems({ hook: 'channel_create' }), {});
-    assert.deepEqual(modifierProblems({ hook: 'all' }), {});
-    assert.deepEqual(modifierProblems({ hook: 'notifications', custom_data: { type: 'voicemail_new' } }), {});
-    assert.ok(modifierProblems({ hook: 'notifications', custom_data: { type: 'nope' } })['custom_data.type']?.['enum']);
+    assert.deepEqual(modifierProblems({ hook: 'channel_create' }, catalog), {});
+    assert.deepEqual(modifierProblems({ hook: 'all' }, catalog), {});
+    assert.deepEqual(modifierProblems({ hook: 'notifications', custom_data: { type: 'voicemail_new' } }, catalog), {});
+    assert.ok(modifierProblems({ hook: 'notifications', custom_data: { type: 'nope' } }, catalog)['custom_data.type']?.['enum']);
   });
 
   it('keeps the hook type list and the schema enum in step', () => {
     const schema = loadSchema('webhooks') as { properties: { hook: { enum: string[] } } };
-    assert.deepEqual([...schema.properties.hook.enum].sort(), ['all', ...hookTypes.map((t) => t.id)].sort());
+    assert.deepEqual([...schema.properties.hook.enum].sort(), ['all', ...hookTypeIds].sort());
   });
 });
 

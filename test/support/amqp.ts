@@ -51,6 +51,8 @@ async function withChannel<T>(url: string, fn: (ch: ConfirmChannel) => Promise<T
 export interface PublishOptions {
   messageId?: string;
   contentType?: string;
+  /** `gzip` for what Kazoo publishes compressed (MMS). */
+  contentEncoding?: string;
   headers?: Record<string, unknown>;
 }
 

@@ -5,6 +5,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { exampleMessage } from '../../src/domain/call-event-examples.js';
+import {
+  exampleCallflowWebhookMessage,
+  exampleDocChangeMessage,
+  exampleInboundImMessage,
+  exampleNotifications,
+  exampleParkingMessage,
+  type DocAction,
+  type ParkingEventName,
+} from '../../src/domain/kazoo-event-examples.js';
 import { toCallEvent, type CallEvent, type CallEventName } from '../../src/domain/call-event.js';
 import type { JsonObject, JsonValue } from '../../src/domain/json.js';
 import { webhookDefaults, type Webhook, type WebhookDraft, type WebhookSettings } from '../../src/domain/webhook.js';
@@ -158,4 +167,56 @@ export function buildWebhook(accountId: string, settings: Partial<WebhookSetting
   const draft = buildHook({ uri: 'http://127.0.0.1:1/hook', ...settings });
   const now = new Date();
   return { ...draft, accountId, disabledReason: null, revision: 1, createdAt: now, modifiedAt: now };
+}
+
+/** Kazoo's encoded name of an account's database (`account%2Fxx%2Fyy%2Frest`). */
+export function accountDbName(accountId: string): string {
+  return `account%2F${accountId.slice(0, 2)}%2F${accountId.slice(2, 4)}%2F${accountId.slice(4)}`;
+}
+
+/** cf_park's PARK_* event for `accountId` (fresh Call-ID and Msg-ID). */
+export function buildParkingMessage(name: ParkingEventName, accountId: string): JsonObject {
+  const message = exampleParkingMessage(name);
+  message['Call-ID'] = `${newHexId()}@callhook.test`;
+  message['Msg-ID'] = newHexId();
+  (message['Custom-Channel-Vars'] as JsonObject)['Account-ID'] = accountId;
+  return message;
+}
+
+/** A document change in `accountId`'s database (fresh document id, revision and Msg-ID). */
+export function buildDocChangeMessage(action: DocAction, type: string, accountId: string, database = accountDbName(accountId)): JsonObject {
+  return {
+    ...exampleDocChangeMessage(action, type),
+    ID: newHexId(),
+    Database: database,
+    'Account-ID': accountId,
+    Rev: `1-${newHexId()}`,
+    'Msg-ID': newHexId(),
+  };
+}
+
+/** One of the example notifications, for `accountId`. */
+export function buildNotificationMessage(name: keyof typeof exampleNotifications, accountId: string): JsonObject {
+  const build = exampleNotifications[name];
+  if (build === undefined) throw new Error(`no example notification ${String(name)}`);
+  return { ...build(), 'Account-ID': accountId, 'Msg-ID': newHexId() };
+}
+
+/** The callflow `webhook` action's notification, its hook pointing at `uri`. */
+export function buildCallflowWebhookMessage(uri: string, accountId: string, hook: JsonObject = {}): JsonObject {
+  const message = exampleCallflowWebhookMessage(uri);
+  message['Msg-ID'] = newHexId();
+  message['Hook'] = { ...(message['Hook'] as JsonObject), _id: String(Date.now()), pvt_account_id: accountId, ...hook };
+  (message['Data'] as JsonObject)['account_id'] = accountId;
+  return message;
+}
+
+/** An inbound offnet SMS or MMS for `accountId` (fresh Message-ID and Msg-ID). */
+export function buildInboundImMessage(kind: 'sms' | 'mms', accountId: string): JsonObject {
+  return {
+    ...exampleInboundImMessage(kind),
+    'Account-ID': accountId,
+    'Message-ID': `${kind.toUpperCase()}${newHexId()}`,
+    'Msg-ID': newHexId(),
+  };
 }

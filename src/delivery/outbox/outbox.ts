@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { JsonObject } from '../../domain/json.js';
-import type { Webhook } from '../../domain/webhook.js';
+import type { InlineHook, Webhook } from '../../domain/webhook.js';
 import type { Metrics } from '../../metrics.js';
 import type { NewDelivery, Store } from '../../storage/store.js';
 import type { DeliveryQueue } from '../send/ports.js';
@@ -22,6 +22,8 @@ export interface PlannedDelivery {
   hookEvent: string;
   payload: JsonObject;
   eventAt: Date;
+  /** The hook itself, when it is not a stored one (`hook` is then built from it). */
+  inlineHook?: InlineHook;
 }
 
 /** What event sources depend on. */
@@ -81,6 +83,7 @@ export class Outbox implements DeliveryPlanner {
         leaseOwner: held ? null : this.options.owner,
         leaseExpiresAt: held ? null : new Date(now + this.options.leaseMs),
         eventAt: item.eventAt,
+        ...(item.inlineHook !== undefined ? { inlineHook: item.inlineHook } : {}),
       };
     });
     const inserted = new Set(await this.writer.add(deliveries));

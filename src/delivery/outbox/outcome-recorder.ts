@@ -39,7 +39,9 @@ export class OutcomeRecorder implements OutcomeSink {
   async record(report: AttemptReport): Promise<void> {
     const { job, decision, attempt, at } = report;
     const { hook, delivery } = job;
-    if (decision.gone) this.turnOff(hook, goneReason, 'gone');
+    // A hook carried by its delivery (callflow webhook action) has no stored state to judge.
+    const stored = delivery.inlineHook === undefined;
+    if (decision.gone && stored) this.turnOff(hook, goneReason, 'gone');
     this.logFailure(report);
     const recorded = await this.batch.add({
       accountId: hook.accountId,
@@ -47,8 +49,9 @@ export class OutcomeRecorder implements OutcomeSink {
       owner: this.options.owner,
       outcome: { status: decision.status, attemptCount: decision.attemptsMade, nextAttemptAt: decision.nextAttemptAt },
       attempt: decision.succeeded && !this.options.logSuccessfulAttempts ? null : attempt,
-      // An interrupted attempt says nothing about the receiver: no health sample.
-      ...(decision.interrupted
+      // An interrupted attempt says nothing about the receiver, and a hook carried by its delivery
+      // (callflow webhook action) has no health to keep: no sample for either.
+      ...(decision.interrupted || !stored
         ? {}
         : { health: { hookId: hook.id, sample: { succeeded: decision.succeeded, at, keep: failuresToKeep(this.options.disableRule) } } }),
     });

@@ -4,7 +4,7 @@
  * in the store, so several instances poll the same outbox without sending one attempt twice.
  */
 import type { Logger } from 'pino';
-import type { Webhook } from '../../domain/webhook.js';
+import { inlineWebhook, type Webhook } from '../../domain/webhook.js';
 import { PollLoop } from '../../lib/poll-loop.js';
 import type { Store } from '../../storage/store.js';
 import type { DeliveryQueue } from '../send/ports.js';
@@ -68,7 +68,12 @@ export class RetryScheduler {
     const settled: Promise<void>[] = [];
     for (const delivery of claimed) {
       const key = `${delivery.accountId}/${delivery.hookId}`;
-      if (!hooks.has(key)) hooks.set(key, await this.store.getWebhook(delivery.accountId, delivery.hookId));
+      if (delivery.inlineHook !== undefined) {
+        // The hook travels with the delivery: nothing stored to look up (or to have been disabled).
+        hooks.set(key, inlineWebhook(delivery.accountId, delivery.hookId, delivery.inlineHook, delivery.createdAt));
+      } else if (!hooks.has(key)) {
+        hooks.set(key, await this.store.getWebhook(delivery.accountId, delivery.hookId));
+      }
       const hook = hooks.get(key) ?? null;
       if (hook === null) {
         settled.push(this.outcomes.settle(delivery, 'cancelled', now));

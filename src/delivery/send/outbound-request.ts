@@ -5,6 +5,7 @@
  */
 import { attemptDoc } from '../../domain/attempt-log.js';
 import type { JsonObject } from '../../domain/json.js';
+import { customRequestHeaders } from '../../domain/request-headers.js';
 import { shapeRequest } from '../../domain/request-shape.js';
 import { signatureHeaders } from '../../domain/signature.js';
 import type { Webhook } from '../../domain/webhook.js';
@@ -23,6 +24,8 @@ export function buildOutboundRequest(hook: Webhook, payload: JsonObject, deliver
   const shaped = shapeRequest(hook.settings, payload);
   const loggedBody = shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? '');
   const headers: Record<string, string> = {
+    // The hook's own headers first: none may name a header set below (see request-headers.ts).
+    ...customRequestHeaders(hook.settings.custom_request_headers),
     'X-Hook-ID': hook.id,
     'X-Account-ID': hook.accountId,
     'webhook-id': deliveryId,

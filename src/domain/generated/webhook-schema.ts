@@ -67,6 +67,12 @@ export interface WebhookSchema {
     [k: string]: string | undefined;
   };
   /**
+   * Extra HTTP headers sent with every delivery and ping (Monster UI 5.4.2+): names are HTTP tokens, values printable ASCII; at most 20 headers and 8192 characters; Host, Content-Length, Content-Type, Transfer-Encoding, Connection, X-Hook-ID, X-Account-ID and the signature headers are refused
+   */
+  custom_request_headers?: {
+    [k: string]: string | undefined;
+  };
+  /**
    * Monster UI's grouping label
    */
   group?: string;
@@ -95,6 +101,7 @@ export const webhookSchemaFields = [
   'include_internal_legs',
   'include_subaccounts',
   'custom_data',
+  'custom_request_headers',
   'group',
   'modifiers',
   'secret',

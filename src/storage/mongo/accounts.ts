@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { AccountStore } from '../store.js';
+import type { AccountRecord, AccountStore, NewAccount } from '../store.js';
 import { decodeIdCursor, encodeIdCursor } from '../../domain/page-cursor.js';
 import { type Collections, toAccount, toAccountDocument } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
@@ -14,15 +14,66 @@ export function accountStore(c: Collections): AccountStore {
     return docs.map((d) => d._id);
   };
 
-  return {
-    async createAccount(account) {
-      const now = new Date();
-      const document = toAccountDocument({ ...account, revision: 1, createdAt: now, modifiedAt: now });
-      await conflictOnDuplicate(
-        () => c.accounts.insertOne(document),
-        `account ${account.id} exists, or its API key or root position is taken`,
+  const create = async (account: NewAccount): Promise<AccountRecord> => {
+    const now = new Date();
+    const document = toAccountDocument({ ...account, revision: 1, createdAt: now, modifiedAt: now });
+    await conflictOnDuplicate(
+      () => c.accounts.insertOne(document),
+      `account ${account.id} exists, or its API key or root position is taken`,
+    );
+    return toAccount(document);
+  };
+
+  /** Owned data first and the account last, as in deleteAccountTree, so a retry finishes the job. */
+  const removeOnly = async (accountId: string): Promise<void> => {
+    const owned = { accountId };
+    await c.webhooks.deleteMany(owned);
+    await c.hookHealth.deleteMany({ '_id.accountId': accountId });
+    await c.attempts.deleteMany(owned);
+    await c.deliveries.deleteMany(owned);
+    await c.calls.deleteMany({ '_id.accountId': accountId });
+    await c.callEvents.deleteMany({ '_id.accountId': accountId });
+    await c.accounts.deleteOne({ _id: accountId });
+  };
+
+  const put = async (account: NewAccount): Promise<AccountRecord> => {
+    // The sparse unique `root` index refuses a second root, as on create.
+    const placement = account.parentId === null ? { $set: { root: true as const } } : { $unset: { root: '' as const } };
+    const update = async () =>
+      conflictOnDuplicate(
+        () =>
+          c.accounts.findOneAndUpdate(
+            { _id: account.id },
+            {
+              $set: { parentId: account.parentId, tree: account.tree, doc: account.doc, modifiedAt: new Date(), ...placement.$set },
+              ...('$unset' in placement ? { $unset: placement.$unset } : {}),
+              $inc: { revision: 1 },
+            },
+            { returnDocument: 'after' },
+          ),
+        `account ${account.id} cannot become a second root`,
       );
-      return toAccount(document);
+    const updated = await update();
+    if (updated !== null) return toAccount(updated);
+    try {
+      return await create(account);
+    } catch (error) {
+      // Created by someone else in between: update that one instead.
+      if (!(error instanceof ConflictError)) throw error;
+      const again = await update();
+      if (again === null) throw error;
+      return toAccount(again);
+    }
+  };
+
+  return {
+    createAccount: create,
+    putAccount: put,
+
+    async replaceRoot(account) {
+      const current = await c.accounts.findOne({ parentId: null });
+      if (current !== null && current._id !== account.id) await removeOnly(current._id);
+      return put({ ...account, parentId: null, tree: [] });
     },
 
     async getAccount(accountId) {

@@ -137,6 +137,13 @@ export const toAttempt = (document: AttemptDocument): AttemptRecord => unstore<A
 export const toAttemptDocument = (attempt: AttemptRecord): AttemptDocument => store(attempt);
 export function toDelivery(document: DeliveryDocument): DeliveryRecord {
   const { claimToken: _claim, outcomeToken: _outcome, ...rest } = document;
-  return unstore<DeliveryRecord>(rest);
+  const record = unstore<DeliveryRecord>(rest);
+  if ((record.inlineHook as unknown) === null) delete record.inlineHook;
+  return record;
 }
-export const toDeliveryDocument = (delivery: DeliveryRecord): DeliveryDocument => store(delivery);
+export function toDeliveryDocument(delivery: DeliveryRecord): DeliveryDocument {
+  const document = store(delivery);
+  // An absent field stays absent (the driver would store `undefined` as null).
+  if (document.inlineHook === undefined) delete document.inlineHook;
+  return document;
+}

@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError } from '../../errors.js';
-import type { AccountStore } from '../store.js';
+import type { AccountRecord, AccountStore, NewAccount } from '../store.js';
 import { decodeIdCursor, encodeIdCursor } from '../../domain/page-cursor.js';
 import type { Database } from './driver.js';
 import { conflictOnDuplicate } from './errors.js';
@@ -31,6 +31,10 @@ export function accountStore(db: Database): AccountStore {
     `UPDATE accounts SET doc = @doc, api_key = coalesce(@apiKey, api_key), revision = revision + 1, modified_at = @now
      WHERE id = @id AND revision = @revision RETURNING *`,
   );
+  const mirror = db.prepare<{ id: string; parent_id: string | null; tree: string; doc: string; now: number }, AccountRow>(
+    `UPDATE accounts SET parent_id = @parent_id, tree = @tree, doc = @doc, revision = revision + 1, modified_at = @now
+     WHERE id = @id RETURNING *`,
+  );
   const deleteAccounts = db.prepare<{ ids: string }, never>('DELETE FROM accounts WHERE id IN (SELECT value FROM json_each(@ids))');
   const deleteOwned = accountOwnedTables.map((table) =>
     db.prepare<{ ids: string }, never>(`DELETE FROM ${table} WHERE account_id IN (SELECT value FROM json_each(@ids))`),
@@ -47,25 +51,56 @@ export function accountStore(db: Database): AccountStore {
     return ids;
   });
 
+  const insertRow = (account: NewAccount): AccountRecord => {
+    const now = Date.now();
+    const row = conflictOnDuplicate(
+      () =>
+        insert.get({
+          id: account.id,
+          parent_id: account.parentId,
+          tree: toJson(account.tree),
+          api_key: account.apiKey,
+          doc: toJson(account.doc),
+          revision: 1,
+          created_at: now,
+          modified_at: now,
+        }),
+      `account ${account.id} exists, or its API key or root position is taken`,
+    );
+    if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
+    return toAccount(row);
+  };
+
+  const put = (account: NewAccount): AccountRecord => {
+    const row = conflictOnDuplicate(
+      () =>
+        mirror.get({ id: account.id, parent_id: account.parentId, tree: toJson(account.tree), doc: toJson(account.doc), now: Date.now() }),
+      `account ${account.id} cannot become a second root`,
+    );
+    return row === undefined ? insertRow(account) : toAccount(row);
+  };
+
+  const replaceRoot = db.transaction((account: Omit<NewAccount, 'parentId' | 'tree'>): AccountRecord => {
+    const current = master.get({});
+    if (current !== undefined && current.id !== account.id) {
+      const param = { ids: JSON.stringify([current.id]) };
+      for (const statement of deleteOwned) statement.run(param);
+      deleteAccounts.run(param);
+    }
+    return put({ ...account, parentId: null, tree: [] });
+  });
+
   return {
     async createAccount(account) {
-      const now = Date.now();
-      const row = conflictOnDuplicate(
-        () =>
-          insert.get({
-            id: account.id,
-            parent_id: account.parentId,
-            tree: toJson(account.tree),
-            api_key: account.apiKey,
-            doc: toJson(account.doc),
-            revision: 1,
-            created_at: now,
-            modified_at: now,
-          }),
-        `account ${account.id} exists, or its API key or root position is taken`,
-      );
-      if (row === undefined) throw new Error('INSERT … RETURNING returned no row');
-      return toAccount(row);
+      return insertRow(account);
+    },
+
+    async putAccount(account) {
+      return db.transaction(() => put(account)).immediate();
+    },
+
+    async replaceRoot(account) {
+      return replaceRoot.immediate(account);
     },
 
     async getAccount(accountId) {

@@ -34,9 +34,9 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
   // CHECK failure still throws and rolls the whole batch back.
   const insert = db.prepare<DeliveryRow, never>(
     `INSERT INTO deliveries (id, account_id, hook_id, hook_event, payload, status, attempt_count, next_attempt_at,
-                             lease_owner, lease_expires_at, event_at, created_at, updated_at)
+                             lease_owner, lease_expires_at, event_at, inline_hook, created_at, updated_at)
      VALUES (@id, @account_id, @hook_id, @hook_event, @payload, @status, @attempt_count, @next_attempt_at,
-             @lease_owner, @lease_expires_at, @event_at, @created_at, @updated_at)
+             @lease_owner, @lease_expires_at, @event_at, @inline_hook, @created_at, @updated_at)
      ON CONFLICT (id) DO NOTHING`,
   );
   // One statement, so the pick and the lease are atomic even across processes sharing the file.
@@ -98,6 +98,7 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
         lease_owner: d.leaseOwner,
         lease_expires_at: d.leaseExpiresAt === null ? null : toMs(d.leaseExpiresAt),
         event_at: toMs(d.eventAt),
+        inline_hook: d.inlineHook === undefined ? null : JSON.stringify(d.inlineHook),
         created_at: now,
         updated_at: now,
       });

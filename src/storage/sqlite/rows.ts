@@ -3,7 +3,7 @@
  * interfaces, so they satisfy the driver's Record<string, BindValue> parameter constraint.
  */
 import type { JsonObject } from '../../domain/json.js';
-import type { AccountRecord, AttemptRecord, DeliveryRecord, DeliveryStatus } from '../store.js';
+import type { AccountRecord, AttemptRecord, DeliveryRecord, DeliveryStatus, InlineHook } from '../store.js';
 import type { StoredWebhook } from '../webhook-codec.js';
 
 export type AccountRow = {
@@ -47,6 +47,7 @@ export type DeliveryRow = {
   lease_owner: string | null;
   lease_expires_at: number | null;
   event_at: number;
+  inline_hook: string | null;
   created_at: number;
   updated_at: number;
 };
@@ -114,6 +115,7 @@ export function toDelivery(row: DeliveryRow): DeliveryRecord {
     leaseOwner: row.lease_owner,
     leaseExpiresAt: row.lease_expires_at === null ? null : new Date(row.lease_expires_at),
     eventAt: new Date(row.event_at),
+    ...(row.inline_hook === null ? {} : { inlineHook: JSON.parse(row.inline_hook) as InlineHook }),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
   };

@@ -130,6 +130,10 @@ const migrations: readonly string[] = [
   ) STRICT;
   CREATE INDEX calls_lease_owner ON calls (lease_owner) WHERE lease_owner IS NOT NULL;
   `,
+  `
+  -- JSON of the hook a delivery goes to when no stored hook exists (callflow webhook action).
+  ALTER TABLE deliveries ADD COLUMN inline_hook TEXT;
+  `,
 ];
 
 function versionOf(db: Database): number {

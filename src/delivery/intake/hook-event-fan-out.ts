@@ -1,0 +1,73 @@
+/**
+ * Kazoo's other events (parking, document changes, notifications, SMS and MMS) → deliveries.
+ * Like the channel fan-out: the account's own hooks of the event's type or `all`, then ancestors'
+ * that include subaccounts, each hook's `modifiers` and the module's own filter applied, each
+ * hook's custom data over the payload and `cluster_id` last, one delivery per hook in the outbox.
+ * The callflow `webhook` notification names its own hook: one delivery to it, the hook carried in
+ * the delivery (nothing stored to look up on a retry).
+ */
+import { deliveryId } from '../../domain/delivery-id.js';
+import { selectHooks } from '../../domain/hook-match.js';
+import type { JsonObject } from '../../domain/json.js';
+import { mergeableCustomData, type HookEvent, type ParsedKazooEvent } from '../../domain/payloads/kazoo-event.js';
+import { withHookData } from '../../domain/payloads/kazoo.js';
+import { inlineWebhook } from '../../domain/webhook.js';
+import type { Metrics } from '../../metrics.js';
+import type { Store } from '../../storage/store.js';
+import type { AccountDirectory } from '../account-directory.js';
+import type { DeliveryPlanner } from '../outbox/outbox.js';
+import type { FanOutResult } from './fan-out.js';
+
+export type InlineEvent = Extract<ParsedKazooEvent, { kind: 'inline' }>;
+
+export class HookEventFanOut {
+  constructor(
+    private readonly store: Store,
+    private readonly accounts: AccountDirectory,
+    private readonly outbox: DeliveryPlanner,
+    private readonly options: { clusterId: string },
+    private readonly metrics: Metrics,
+  ) {}
+
+  async fire(event: HookEvent, key: string, receivedAt: Date): Promise<FanOutResult> {
+    const result = await this.plan(event, key, receivedAt);
+    if (result.skipped !== undefined) this.metrics.eventsUnmatched.inc({ reason: result.skipped });
+    return result;
+  }
+
+  private async plan(event: HookEvent, key: string, receivedAt: Date): Promise<FanOutResult> {
+    const account = await this.accounts.lookup(event.accountId);
+    if (account === null) return { deliveries: 0, skipped: 'unknown_account' };
+    const candidates = await this.store.listEnabledWebhooks([account.id, ...account.tree]);
+    const hooks = selectHooks({
+      hookName: event.hookName,
+      eventAccountId: account.id,
+      ancestorIds: account.tree,
+      hooks: candidates,
+      payload: event.payload,
+    }).filter((hook) => event.accepts(hook.settings));
+    if (hooks.length === 0) return { deliveries: 0, skipped: 'no_hook' };
+    const deliveries = await this.outbox.enqueue(
+      hooks.map((hook) => ({
+        id: deliveryId(key, hook.id),
+        hook,
+        hookEvent: event.eventName,
+        payload: withHookData(event.payload, mergeableCustomData(hook.settings, event), this.options.clusterId),
+        eventAt: receivedAt,
+      })),
+    );
+    return { deliveries };
+  }
+
+  /** Kazoo fires the callflow's hook whatever the account holds, so no account lookup either. */
+  async fireInline(event: InlineEvent, key: string, receivedAt: Date): Promise<FanOutResult> {
+    const hook = inlineWebhook(event.accountId, event.hookId, event.hook, receivedAt);
+    const payload: JsonObject = { ...event.payload };
+    delete payload['cluster_id'];
+    payload['cluster_id'] = this.options.clusterId;
+    const deliveries = await this.outbox.enqueue([
+      { id: deliveryId(key, event.hookId), hook, inlineHook: event.hook, hookEvent: event.eventName, payload, eventAt: receivedAt },
+    ]);
+    return { deliveries };
+  }
+}

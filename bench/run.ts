@@ -5,12 +5,12 @@
  *  - throughput: plain HTTP ceiling, a burst with one hook per event, latency at a steady rate,
  *    many hooks per event, peak memory;
  *  - faults: a healthy hook beside a hung one, a 50 ms receiver at 1,000 events/s, resuming after
- *    kill -9.
+ *    kill -9, a broker restart (on a RabbitMQ node of the bench's own).
  * Sizes come from BENCH_* variables; every loop is bounded in count and time. SQLite by default,
  * MongoDB when MONGODB_URL is set. Loopback only. Figures are printed, never asserted.
  */
 import { benchStore, createVhost, deleteVhost, type Row } from './harness.js';
-import { hungBesideHealthy, resumeAfterKill, slowReceiver } from './scenarios/faults.js';
+import { brokerRestart, hungBesideHealthy, resumeAfterKill, slowReceiver } from './scenarios/faults.js';
 import { throughput } from './scenarios/throughput.js';
 import { Sink } from './sink.js';
 
@@ -18,7 +18,7 @@ type Scenario = (sink: Sink, store: ReturnType<typeof benchStore>) => Promise<Ro
 
 const scenarios: Record<string, Scenario[]> = {
   throughput: [throughput],
-  faults: [hungBesideHealthy, slowReceiver, resumeAfterKill],
+  faults: [hungBesideHealthy, slowReceiver, resumeAfterKill, brokerRestart],
 };
 
 async function main(): Promise<void> {

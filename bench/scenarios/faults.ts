@@ -7,6 +7,7 @@ import {
   benchQueue,
   createAccount,
   createHook,
+  eventBody,
   metric,
   openChannel,
   publishBurst,
@@ -115,5 +116,51 @@ export async function resumeAfterKill(sink: Sink, store: BenchStore): Promise<Ro
     if (survivor !== undefined) await stopCallhook(survivor, channel);
     await channel.deleteQueue(queue).catch(() => undefined);
     await connection.close();
+  }
+}
+
+/**
+ * A broker restart (a RabbitMQ node of the bench's own): how long until callhook consumes again
+ * once the broker answers, and how many events a publisher sending every 10 ms from that moment
+ * (as Kazoo would, declaring the exchange itself) loses before callhook has re-bound its queue.
+ */
+export async function brokerRestart(sink: Sink, store: BenchStore): Promise<Row[]> {
+  const { startBrokerNode } = await import('../../test/support/broker-node.js');
+  const { connect } = await import('amqplib');
+  const broker = await startBrokerNode();
+  const callhook = await startCallhook(store, benchQueue('restart'), { AMQP_URL: broker.url });
+  try {
+    const account = await createAccount(callhook, 'bench-restart');
+    await createHook(callhook, account, 'restart', sink.url('/restart'));
+    await broker.restart();
+    const back = performance.now();
+    const connection = await connect(broker.url);
+    const channel = await connection.createConfirmChannel();
+    await channel.assertExchange('callevt', 'topic', { durable: false, autoDelete: false });
+    let consuming = Number.NaN;
+    let published = 0;
+    for (let i = 0; i < 300; i += 1) {
+      const { routingKey, body } = eventBody(account);
+      channel.publish('callevt', routingKey, body, { contentType: 'application/json' });
+      published += 1;
+      if (Number.isNaN(consuming)) {
+        const health = (await (await fetch(`${callhook.app.baseUrl}/health`)).json()) as { checks?: { amqp?: { status?: string } } };
+        if (health.checks?.amqp?.status === 'up') consuming = performance.now() - back;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await channel.waitForConfirms();
+    await sink.waitFor(published, 10_000, '/restart');
+    await connection.close();
+    return [
+      ['broker restart: callhook consuming again after the broker answered, ms', fmt(consuming, 0)],
+      [
+        '  events published every 10 ms from then on that routed nowhere before it re-bound',
+        `${published - sink.count('/restart')} of ${published}`,
+      ],
+    ];
+  } finally {
+    await callhook.app.kill('SIGTERM');
+    await broker.stop();
   }
 }

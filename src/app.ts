@@ -69,8 +69,11 @@ async function openStore(config: Config, codec: WebhookCodec): Promise<Store> {
 export async function buildApp(config: Config, options: { log?: Logger } = {}): Promise<App> {
   const log = options.log ?? createLogger(config);
   const validator = new Validator();
-  const codec = new WebhookCodec(validator, (hook, reason) =>
-    log.warn({ account_id: hook.accountId, hook_id: hook.id, reason }, 'stored webhook cannot be read; it is left out'),
+  const documentLimits = { maxBytes: config.maxDocumentBytes, maxDepth: config.maxJsonDepth };
+  const codec = new WebhookCodec(
+    validator,
+    (hook, reason) => log.warn({ account_id: hook.accountId, hook_id: hook.id, reason }, 'stored webhook cannot be read; it is left out'),
+    documentLimits,
   );
   const store = await openStore(config, codec);
   // Beside Kazoo: its tokens, its account tree (mirrored), its logins. Fan-out's account cache is
@@ -97,11 +100,17 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     ...(config.jwtSecret !== undefined ? { jwtSecret: config.jwtSecret } : {}),
     ...(kazoo !== undefined ? { kazoo } : {}),
   });
-  const accounts = new AccountService(store, validator, { managedByKazoo: kazoo !== undefined });
+  const accounts = new AccountService(store, validator, {
+    documentLimits,
+    maxDepth: config.maxAccountDepth,
+    maxDescendants: config.maxDescendants,
+    managedByKazoo: kazoo !== undefined,
+  });
   const allowedNetworks = parseCidrs(config.allowedNetworks);
   const catalog = new HookCatalog({ objectTypes: config.objectTypes, enabled: config.hookTypes });
   const webhooks = new WebhookService(store, validator, {
     allowedNetworks,
+    documentLimits,
     maxHooksPerAccount: config.maxHooksPerAccount,
     catalog,
   });

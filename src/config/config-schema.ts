@@ -50,6 +50,14 @@ export interface ConfigSchema {
    */
   maxHooksPerAccount: number;
   /**
+   * deepest account tree: levels below the master
+   */
+  maxAccountDepth: number;
+  /**
+   * most accounts in one customer's tree (an account directly below the master and everything below it)
+   */
+  maxDescendants: number;
+  /**
    * default `page_size`
    */
   pageSize: number;
@@ -69,6 +77,10 @@ export interface ConfigSchema {
    * deepest nesting of objects and lists accepted in any JSON input (events, request bodies)
    */
   maxJsonDepth: number;
+  /**
+   * largest hook or account document, bytes as JSON (checked on every write; a stored one over it is skipped with a warning)
+   */
+  maxDocumentBytes: number;
   /**
    * e.g. `amqp://guest:guest@127.0.0.1:5672`; unset: no AMQP consumer (the rest works)
    */

@@ -3,6 +3,7 @@
  * The depth is found by a linear scan of the text (brackets outside strings), so a document nested
  * thousands of levels deep is refused without JSON.parse or any recursive walk ever seeing it.
  */
+import type { ValidationDetails } from '../errors.js';
 
 export interface JsonLimits {
   maxBytes: number;
@@ -49,4 +50,36 @@ export function describeJsonLimitProblem(problem: JsonLimitProblem): string {
   return problem.kind === 'size'
     ? `${problem.bytes} bytes is more than the ${problem.limit} allowed`
     : `nested more than ${problem.limit} levels deep`;
+}
+
+/**
+ * A stored document's budget (hooks, accounts): its size as JSON and how deep it nests. Problems
+ * are reported on the property to blame (the largest, or the one nesting too deep), in Crossbar's
+ * validation shape.
+ */
+export function documentProblems(doc: Readonly<Record<string, unknown>>, limits: JsonLimits): ValidationDetails {
+  const text = JSON.stringify(doc);
+  const bytes = Buffer.byteLength(text);
+  const problems: ValidationDetails = {};
+  if (bytes > limits.maxBytes) {
+    const [largest, size] = Object.entries(doc)
+      .map(([key, value]) => [key, Buffer.byteLength(JSON.stringify(value) ?? '')] as const)
+      .reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0] as const);
+    problems[largest] = {
+      maxLength: {
+        message: `the document would be ${bytes} bytes, more than the ${limits.maxBytes} allowed (this property takes ${size})`,
+        target: limits.maxBytes,
+      },
+    };
+  }
+  for (const [key, value] of Object.entries(doc)) {
+    // The document itself is the first level.
+    if (typeof value === 'object' && value !== null && nestingDepth(JSON.stringify(value), limits.maxDepth) + 1 > limits.maxDepth) {
+      problems[key] = {
+        ...problems[key],
+        maxDepth: { message: `nested more than ${limits.maxDepth} levels deep`, target: limits.maxDepth },
+      };
+    }
+  }
+  return problems;
 }

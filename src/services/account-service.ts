@@ -2,9 +2,11 @@
  * The account tree: the master account at the root, children created below it. A token acts
  * on its own account and everything beneath (AuthService.authorize).
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import { ConflictError, ForbiddenError, ManagedByKazooError, ValidationError } from '../errors.js';
-import { accountProblems } from '../domain/account-input.js';
+import { BadRequestError, ConflictError, ForbiddenError, ManagedByKazooError, ValidationError } from '../errors.js';
+import { accountProblems, masterOnlyAccountFields } from '../domain/account-input.js';
+import { documentProblems, type JsonLimits } from '../domain/json-limits.js';
 import { requestedId } from '../domain/document-id.js';
 import type { JsonObject } from '../domain/json.js';
 import { findReseller } from '../domain/reseller.js';
@@ -15,12 +17,22 @@ import { mergeDetails } from '../validation/crossbar-errors.js';
 import type { Validator } from '../validation/validator.js';
 import type { AuthContext } from './auth-service.js';
 
+export interface AccountServiceOptions {
+  /** An account document's budget as stored: its size as JSON and how deep it nests. */
+  documentLimits: JsonLimits;
+  /** How many levels below the master an account may sit. */
+  maxDepth: number;
+  /** How many accounts one customer's tree (an account directly below the master, and all below it) may hold. */
+  maxDescendants: number;
+  /** Integrated mode: the tree is Kazoo's, mirrored; accounts are created and deleted there. */
+  managedByKazoo?: boolean;
+}
+
 export class AccountService {
   constructor(
     private readonly store: Store,
     private readonly validator: Validator,
-    /** Integrated mode: the tree is Kazoo's, mirrored; accounts are created and deleted there. */
-    private readonly options: { managedByKazoo?: boolean } = {},
+    private readonly options: AccountServiceOptions,
   ) {}
 
   /**
@@ -54,19 +66,57 @@ export class AccountService {
     return master;
   }
 
-  private validate(data: JsonObject): JsonObject {
+  /**
+   * Sanitises and validates; master-only fields are the master's to set or change: from any
+   * other token a change is refused, and leaving them out keeps what is stored.
+   */
+  private validate(auth: AuthContext, data: JsonObject, current: JsonObject = {}): JsonObject {
     const doc = sanitizeInput(data);
+    for (const field of masterOnlyAccountFields) {
+      if (auth.isMaster) continue;
+      if (field in doc && !isDeepStrictEqual(doc[field], current[field])) {
+        throw new ForbiddenError(`only the master account may set ${field}`);
+      }
+      const kept = current[field];
+      if (kept === undefined) delete doc[field];
+      else doc[field] = kept;
+    }
     const result = this.validator.validate('accounts', doc);
-    const details = mergeDetails(result.details, accountProblems(doc));
+    const details = mergeDetails(result.details, accountProblems(doc), documentProblems(doc, this.options.documentLimits));
     if (Object.keys(details).length > 0) throw new ValidationError(details);
     return doc;
   }
 
-  async createChild(parent: AccountRecord, data: JsonObject): Promise<AccountRecord> {
+  /**
+   * The tree's limits: depth keeps every walk up the tree short (api_auth, fan-out), and the size
+   * of a customer's tree bounds what one customer can create (each account has its own hook cap).
+   */
+  private async checkRoomBelow(parent: AccountRecord): Promise<void> {
+    const depth = parent.tree.length + 1;
+    if (depth > this.options.maxDepth) {
+      throw new BadRequestError('account tree too deep', {
+        limit: this.options.maxDepth,
+        message: `an account may sit at most ${this.options.maxDepth} levels below the master account (CALLHOOK_MAX_ACCOUNT_DEPTH)`,
+      });
+    }
+    // The customer's tree: the account directly below the master on the way down to the parent.
+    const top = parent.parentId === null ? null : (parent.tree[1] ?? parent.id);
+    if (top === null) return;
+    const size = (await this.store.listDescendantIds(top)).length + 1;
+    if (size >= this.options.maxDescendants) {
+      throw new BadRequestError('account tree too large', {
+        limit: this.options.maxDescendants,
+        message: `this customer's tree already holds ${size} accounts, the most allowed is ${this.options.maxDescendants} (CALLHOOK_MAX_DESCENDANTS)`,
+      });
+    }
+  }
+
+  async createChild(auth: AuthContext, parent: AccountRecord, data: JsonObject): Promise<AccountRecord> {
     if (this.options.managedByKazoo === true) throw new ManagedByKazooError('creating an account');
     // `id` is server-owned in stored docs, but on create it lets operators mirror a Kazoo account.
     const id = requestedId(data['id']) ?? newId();
-    const doc = this.validate(data);
+    const doc = this.validate(auth, data);
+    await this.checkRoomBelow(parent);
     return this.store.createAccount({
       id,
       parentId: parent.id,
@@ -77,13 +127,14 @@ export class AccountService {
   }
 
   /** POST: public fields replaced. */
-  async replace(account: AccountRecord, data: JsonObject): Promise<AccountRecord> {
-    return this.store.updateAccount(account.id, account.revision, { doc: this.validate(data) });
+  async replace(auth: AuthContext, account: AccountRecord, data: JsonObject): Promise<AccountRecord> {
+    return this.store.updateAccount(account.id, account.revision, { doc: this.validate(auth, data, account.doc) });
   }
 
   /** PATCH: public fields merged, request wins. */
-  async merge(account: AccountRecord, data: JsonObject): Promise<AccountRecord> {
-    return this.store.updateAccount(account.id, account.revision, { doc: this.validate({ ...account.doc, ...data }) });
+  async merge(auth: AuthContext, account: AccountRecord, data: JsonObject): Promise<AccountRecord> {
+    const doc = this.validate(auth, { ...account.doc, ...data }, account.doc);
+    return this.store.updateAccount(account.id, account.revision, { doc });
   }
 
   async delete(auth: AuthContext, account: AccountRecord): Promise<string[]> {

@@ -7,6 +7,7 @@ import { BadRequestError, NotFoundError, ValidationError, type ValidationDetails
 import { requestedId } from '../domain/document-id.js';
 import type { HookCatalog } from '../domain/hook-types.js';
 import type { JsonObject } from '../domain/json.js';
+import { documentProblems, type JsonLimits } from '../domain/json-limits.js';
 import { clientUrlProblem, type Cidr } from '../domain/networks.js';
 import { isMaskedSecret, isValidSecret } from '../domain/signature.js';
 import { publicDocument, splitValidated, type Webhook, type WebhookDraft } from '../domain/webhook.js';
@@ -21,6 +22,8 @@ import type { Validator } from '../validation/validator.js';
 export interface WebhookServiceOptions {
   allowedNetworks: readonly Cidr[];
   maxHooksPerAccount: number;
+  /** A hook's budget as stored: its size as JSON and how deep it nests. */
+  documentLimits: JsonLimits;
   /** Hook types and their modifiers (what `custom_data` must name). */
   catalog: HookCatalog;
 }
@@ -63,6 +66,7 @@ export class WebhookService {
       retriesProblems(doc),
       customHeaderProblems(doc['custom_request_headers']),
       secretProblem,
+      documentProblems(doc, this.options.documentLimits),
     );
     if (Object.keys(details).length > 0) throw new ValidationError(details);
     const parts = splitValidated(doc);

@@ -5,15 +5,16 @@
  * a document the schema refuses (written by hand, by another tool, or before a rule existed) is
  * reported and left out rather than thrown, so one bad hook never breaks its account's events.
  */
-import { isJsonObject, type JsonObject } from '../domain/json.js';
+import { approximateJsonLength, isJsonObject, type JsonObject } from '../domain/json.js';
+import { nestingDepth, type JsonLimits } from '../domain/json-limits.js';
 import { publicDocument, splitValidated, type StoredSecret, type Webhook, type WebhookDraft } from '../domain/webhook.js';
 import type { Validator } from '../validation/validator.js';
 
-/** A hook as an adapter keeps it. */
+/** A hook as an adapter keeps it: its document parsed, or still the JSON text (parsed only if within limits). */
 export interface StoredWebhook {
   id: string;
   accountId: string;
-  doc: JsonObject;
+  doc: JsonObject | string;
   disabledReason: string | null;
   revision: number;
   createdAt: Date;
@@ -33,11 +34,38 @@ function secretsOf(doc: JsonObject): StoredSecret[] {
   });
 }
 
+/** Deeper than any limit callhook accepts; a parsed document is never walked further. */
+const walkCeiling = 1_000;
+
+function depthOf(value: unknown, stopAt: number, level = 0): number {
+  if (typeof value !== 'object' || value === null || level > stopAt) return level;
+  let deepest = level + 1;
+  for (const item of Object.values(value)) deepest = Math.max(deepest, depthOf(item, stopAt, level + 1));
+  return deepest;
+}
+
 export class WebhookCodec {
   constructor(
     private readonly validator: Validator,
     private readonly onUnreadable: UnreadableListener = () => undefined,
+    /** Stored documents past these (written before the limits existed) are left out, unparsed where possible. */
+    private readonly limits: JsonLimits = { maxBytes: 16_777_216, maxDepth: 64 },
   ) {}
+
+  /** The document of a stored hook, or why it is not read at all. */
+  private documentOf(stored: StoredWebhook): JsonObject | string {
+    const { maxBytes, maxDepth } = this.limits;
+    if (typeof stored.doc === 'string') {
+      // A character is at least a byte: longer text is over the budget without counting bytes.
+      if (stored.doc.length > maxBytes || Buffer.byteLength(stored.doc) > maxBytes)
+        return `stored document is larger than ${maxBytes} bytes`;
+      if (nestingDepth(stored.doc, maxDepth) > maxDepth) return `stored document nests more than ${maxDepth} levels deep`;
+      return JSON.parse(stored.doc) as JsonObject;
+    }
+    if (approximateJsonLength(stored.doc) > maxBytes) return `stored document is larger than ${maxBytes} bytes`;
+    if (depthOf(stored.doc, Math.min(maxDepth, walkCeiling)) > maxDepth) return `stored document nests more than ${maxDepth} levels deep`;
+    return stored.doc;
+  }
 
   /** The stored document of a draft. */
   encode(draft: WebhookDraft): JsonObject {
@@ -48,9 +76,14 @@ export class WebhookCodec {
 
   /** The model of a stored hook, or null (reported) when its document is not a valid webhook. */
   decode(stored: StoredWebhook): Webhook | null {
+    const full = this.documentOf(stored);
+    if (typeof full === 'string') {
+      this.onUnreadable(stored, full);
+      return null;
+    }
     const doc: JsonObject = {};
     // Private fields are callhook's own bookkeeping (or another system's): never settings.
-    for (const [key, value] of Object.entries(stored.doc)) if (!key.startsWith('pvt_')) doc[key] = value;
+    for (const [key, value] of Object.entries(full)) if (!key.startsWith('pvt_')) doc[key] = value;
     // Kazoo lower-cases a hand-written `hook` before comparing; read it the same way.
     if (typeof doc['hook'] === 'string') doc['hook'] = doc['hook'].toLowerCase();
     const checked = this.validator.validate('webhooks', doc);
@@ -64,7 +97,7 @@ export class WebhookCodec {
       accountId: stored.accountId,
       settings,
       extra,
-      secrets: secretsOf(stored.doc),
+      secrets: secretsOf(full),
       disabledReason: stored.disabledReason,
       revision: stored.revision,
       createdAt: stored.createdAt,

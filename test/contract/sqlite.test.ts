@@ -27,8 +27,9 @@ runStoreContract('sqlite', async (codec) => {
       try {
         raw
           .prepare(
-            `INSERT INTO webhooks (id, account_id, doc, disabled_reason, revision, created_at, modified_at)
-             VALUES (@id, @accountId, @doc, NULL, 1, @now, @now)`,
+            `INSERT INTO webhooks (id, account_id, doc, enabled, disabled_reason, revision, created_at, modified_at)
+             VALUES (@id, @accountId, @doc,
+                     CASE WHEN json_valid(@doc) THEN (json_type(@doc, '$.enabled') IS NOT 'false') ELSE 0 END, NULL, 1, @now, @now)`,
           )
           .run({ id, accountId, doc: JSON.stringify(doc), now: Date.now() });
       } finally {

@@ -14,6 +14,12 @@ function account(ctx: RouteContext) {
   return found;
 }
 
+function authOf(ctx: RouteContext) {
+  const auth = ctx.state.auth;
+  if (auth === undefined) throw new Error('account route without authentication');
+  return auth;
+}
+
 export function accountRoutes(router: Router<AppState>, deps: HttpDeps): void {
   router.get('/accounts/:accountId', (ctx) => {
     const record = account(ctx);
@@ -21,26 +27,24 @@ export function accountRoutes(router: Router<AppState>, deps: HttpDeps): void {
   });
 
   router.put('/accounts/:accountId', async (ctx) => {
-    const child = await deps.accounts.createChild(account(ctx), requestData(ctx));
+    const child = await deps.accounts.createChild(authOf(ctx), account(ctx), requestData(ctx));
     ctx.set('Location', ctx.path.replace(/[^/]+$/, child.id));
     writeSuccess(ctx, deps.envelope, presentAccount(child), { status: 201, revision: revisionOf(child) });
   });
 
   router.post('/accounts/:accountId', async (ctx) => {
-    const updated = await deps.accounts.replace(account(ctx), requestData(ctx));
+    const updated = await deps.accounts.replace(authOf(ctx), account(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, presentAccount(updated), { revision: revisionOf(updated) });
   });
 
   router.patch('/accounts/:accountId', async (ctx) => {
-    const updated = await deps.accounts.merge(account(ctx), requestData(ctx));
+    const updated = await deps.accounts.merge(authOf(ctx), account(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, presentAccount(updated), { revision: revisionOf(updated) });
   });
 
   router.delete('/accounts/:accountId', async (ctx) => {
     const record = account(ctx);
-    const auth = ctx.state.auth;
-    if (auth === undefined) throw new Error('account route without authentication');
-    const deleted = await deps.accounts.delete(auth, record);
+    const deleted = await deps.accounts.delete(authOf(ctx), record);
     writeSuccess(ctx, deps.envelope, { ...presentAccount(record), _read_only: { deleted: true }, deleted_accounts: deleted });
   });
 

@@ -21,6 +21,7 @@ export type WebhookRow = {
   id: string;
   account_id: string;
   doc: string;
+  enabled: number;
   disabled_reason: string | null;
   revision: number;
   created_at: number;
@@ -84,7 +85,8 @@ export function toStoredWebhook(row: WebhookRow): StoredWebhook {
   return {
     id: row.id,
     accountId: row.account_id,
-    doc: parseObject(row.doc),
+    // The codec parses it, once it knows the text is within the document limits.
+    doc: row.doc,
     disabledReason: row.disabled_reason,
     revision: row.revision,
     createdAt: new Date(row.created_at),

@@ -134,6 +134,13 @@ const migrations: readonly string[] = [
   -- JSON of the hook a delivery goes to when no stored hook exists (callflow webhook action).
   ALTER TABLE deliveries ADD COLUMN inline_hook TEXT;
   `,
+  `
+  -- The document's enabled flag as a column, so no query runs JSON functions on stored documents
+  -- (one nested deeper than SQLite's JSON parser allows failed every query that touched it).
+  -- A document SQLite cannot parse counts as enabled here; reading it skips it anyway.
+  ALTER TABLE webhooks ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
+  UPDATE webhooks SET enabled = CASE WHEN json_valid(doc) THEN json_type(doc, '$.enabled') IS NOT 'false' ELSE 1 END;
+  `,
 ];
 
 function versionOf(db: Database): number {

@@ -9,30 +9,36 @@ import { type WebhookRow, toJson, toStoredWebhook } from './rows.js';
 
 type Scoped = { accountId: string; id: string };
 
+/** A JSON false disables; an absent flag (or anything else) counts as enabled, as in Kazoo. */
+const enabledOf = (doc: JsonObject): number => (doc['enabled'] === false ? 0 : 1);
+
 export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
   const decode = (row: WebhookRow) => codec.decode(toStoredWebhook(row));
   const decodeAll = (rows: WebhookRow[]) => codec.decodeAll(rows.map(toStoredWebhook));
   const insert = db.prepare<WebhookRow, WebhookRow>(
-    `INSERT INTO webhooks (id, account_id, doc, disabled_reason, revision, created_at, modified_at)
-     VALUES (@id, @account_id, @doc, @disabled_reason, @revision, @created_at, @modified_at) RETURNING *`,
+    `INSERT INTO webhooks (id, account_id, doc, enabled, disabled_reason, revision, created_at, modified_at)
+     VALUES (@id, @account_id, @doc, @enabled, @disabled_reason, @revision, @created_at, @modified_at) RETURNING *`,
   );
   const byId = db.prepare<Scoped, WebhookRow>('SELECT * FROM webhooks WHERE account_id = @accountId AND id = @id');
   const byAccount = db.prepare<{ accountId: string }, WebhookRow>('SELECT * FROM webhooks WHERE account_id = @accountId ORDER BY id');
   const count = db.prepare<{ accountId: string }, { n: number }>('SELECT count(*) AS n FROM webhooks WHERE account_id = @accountId');
-  // json_type says 'false' only for a JSON false, so an absent `enabled` (or any other value) counts as enabled.
+  // The `enabled` column mirrors the document's flag, so no query runs JSON functions on documents
+  // (a document nested deeper than SQLite's JSON parser allows would fail the whole query).
   const enabled = db.prepare<{ accountIds: string; autoDisabled: number }, WebhookRow>(
     `SELECT * FROM webhooks
      WHERE account_id IN (SELECT value FROM json_each(@accountIds))
-       AND (json_type(doc, '$.enabled') IS NOT 'false' OR (@autoDisabled = 1 AND disabled_reason IS NOT NULL))
+       AND (enabled = 1 OR (@autoDisabled = 1 AND disabled_reason IS NOT NULL))
      ORDER BY account_id, id`,
   );
   const autoDisabled = db.prepare<{ accountIds: string }, WebhookRow>(
     `SELECT * FROM webhooks
-     WHERE account_id IN (SELECT value FROM json_each(@accountIds))
-       AND json_type(doc, '$.enabled') = 'false' AND disabled_reason IS NOT NULL`,
+     WHERE account_id IN (SELECT value FROM json_each(@accountIds)) AND enabled = 0 AND disabled_reason IS NOT NULL`,
   );
-  const update = db.prepare<Scoped & { revision: number; doc: string; disabledReason: string | null; now: number }, WebhookRow>(
-    `UPDATE webhooks SET doc = @doc, disabled_reason = @disabledReason, revision = revision + 1, modified_at = @now
+  const update = db.prepare<
+    Scoped & { revision: number; doc: string; enabled: number; disabledReason: string | null; now: number },
+    WebhookRow
+  >(
+    `UPDATE webhooks SET doc = @doc, enabled = @enabled, disabled_reason = @disabledReason, revision = revision + 1, modified_at = @now
      WHERE account_id = @accountId AND id = @id AND revision = @revision RETURNING *`,
   );
   const remove = db.prepare<Scoped, WebhookRow>('DELETE FROM webhooks WHERE account_id = @accountId AND id = @id RETURNING *');
@@ -50,7 +56,7 @@ export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
   };
 
   const replace = (scope: Scoped, revision: number, doc: JsonObject, disabledReason: string | null): WebhookRow | undefined =>
-    update.get({ ...scope, revision, doc: toJson(doc), disabledReason, now: Date.now() });
+    update.get({ ...scope, revision, doc: toJson(doc), enabled: enabledOf(doc), disabledReason, now: Date.now() });
 
   const deleteHook = db.transaction((scope: Scoped) => {
     const row = remove.get(scope);
@@ -81,6 +87,7 @@ export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
             id: hook.id,
             account_id: accountId,
             doc: toJson(doc),
+            enabled: enabledOf(doc),
             disabled_reason: null,
             revision: 1,
             created_at: now,

@@ -57,8 +57,8 @@ export class WebhookCodec {
     const { maxBytes, maxDepth } = this.limits;
     if (typeof stored.doc === 'string') {
       // A character is at least a byte: longer text is over the budget without counting bytes.
-      if (stored.doc.length > maxBytes || Buffer.byteLength(stored.doc) > maxBytes)
-        return `stored document is larger than ${maxBytes} bytes`;
+      const tooLarge = stored.doc.length > maxBytes || Buffer.byteLength(stored.doc) > maxBytes;
+      if (tooLarge) return `stored document is larger than ${maxBytes} bytes`;
       if (nestingDepth(stored.doc, maxDepth) > maxDepth) return `stored document nests more than ${maxDepth} levels deep`;
       return JSON.parse(stored.doc) as JsonObject;
     }

@@ -112,6 +112,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     allowedNetworks,
     documentLimits,
     maxHooksPerAccount: config.maxHooksPerAccount,
+    minRetryDelaySeconds: config.minRetryDelaySeconds,
     catalog,
   });
   const metrics = createMetrics({

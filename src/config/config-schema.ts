@@ -133,6 +133,10 @@ export interface ConfigSchema {
    */
   retrySchedule: number[];
   /**
+   * shortest wait before a retry: a hook's retry_schedule entries may not be shorter (refused at write; stored ones are raised to it), nor CALLHOOK_RETRY_SCHEDULE's
+   */
+  minRetryDelaySeconds: number;
+  /**
    * ceiling of a hook's adaptive concurrency: requests in flight to one hook at once (it starts at 4, grows while the receiver answers well, shrinks when it times out, fails or slows down)
    */
   maxConcurrencyPerDestination: number;
@@ -200,6 +204,14 @@ export interface ConfigSchema {
    * call state kept after a call's last event
    */
   callStateTtlHours: number;
+  /**
+   * events kept per call for call summaries; later ones still reach channel hooks, the summary is built from those kept (warned once per call)
+   */
+  maxCallEvents: number;
+  /**
+   * bytes of events (as JSON) kept per call for call summaries
+   */
+  maxCallBytes: number;
   /**
    * hook types offered by `GET /v2/webhooks` and fed from Kazoo's exchanges (comma-separated); the AMQP queue is bound only for these
    */

@@ -39,6 +39,12 @@ const rules: readonly Rule[] = [
       `account's API key (${c.kazooUrl === undefined ? label('kazooUrl') : label('kazooApiKey')} is missing)`,
   },
   {
+    holds: (c) => c.retrySchedule.every((seconds) => seconds >= c.minRetryDelaySeconds),
+    problem: (c, label) =>
+      `${label('retrySchedule')} (${c.retrySchedule.join(',')}) has waits shorter than ${label('minRetryDelaySeconds')} ` +
+      `(${c.minRetryDelaySeconds} s): retries that close together hammer a receiver that is already failing`,
+  },
+  {
     holds: (c) => c.pollIntervalMs < c.leaseSeconds * 1000,
     problem: (c, label) =>
       `${label('pollIntervalMs')} (${c.pollIntervalMs} ms) must be shorter than ${label('leaseSeconds')} (${c.leaseSeconds} s): ` +

@@ -45,6 +45,7 @@ export type PipelineOptions = Pick<
   Config,
   | 'deliveryTimeoutMs'
   | 'retrySchedule'
+  | 'minRetryDelaySeconds'
   | 'logSuccessfulAttempts'
   | 'attemptRetentionDays'
   | 'deliveredRetentionMinutes'
@@ -65,6 +66,8 @@ export type PipelineOptions = Pick<
   | 'recordingUrlTemplate'
   | 'callSettleMs'
   | 'callStateTtlHours'
+  | 'maxCallEvents'
+  | 'maxCallBytes'
 > & {
   /** This instance's lease owner id. */
   owner: string;
@@ -128,6 +131,7 @@ export class DeliveryPipeline {
       {
         timeoutMs: options.deliveryTimeoutMs,
         retrySchedule: options.retrySchedule,
+        minRetryDelaySeconds: options.minRetryDelaySeconds,
         maxBodyBytes: options.maxEventBytes * 4,
         inFlightBodyBytes: options.maxInFlightBytes,
       },
@@ -187,6 +191,7 @@ export class DeliveryPipeline {
         leaseMs,
         settleMs: options.callSettleMs,
         stateTtlMs: options.callStateTtlHours * 3_600_000,
+        limits: { maxEvents: options.maxCallEvents, maxBytes: options.maxCallBytes },
         pollIntervalMs: options.pollIntervalMs,
         timeZone: options.timeZone,
         recordingUrlTemplate: options.recordingUrlTemplate ?? null,

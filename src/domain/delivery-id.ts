@@ -2,7 +2,8 @@
  * Stable ids. An event's key names it across duplicate publishes: Kazoo publishes one FreeSWITCH
  * event once per ecallmgr attached to the media server, with the same Msg-ID (the FreeSWITCH
  * event time in microseconds), so Event-Name + Call-ID + Msg-ID collapses those copies; without a
- * Msg-ID the body itself is the key. A delivery id is derived from the event key and the hook id,
+ * Msg-ID the body itself is the key. The account is part of the key: an event one account sends
+ * can never be taken for another account's. A delivery id is derived from the event key and the hook id,
  * so re-processing a redelivered message finds its deliveries already stored instead of adding
  * new ones, and receivers see the same `webhook-id` for the same event.
  */
@@ -13,12 +14,12 @@ function hash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
-export function eventKey(message: JsonObject, rawBody: string): string {
+export function eventKey(message: JsonObject, rawBody: string, accountId: string | undefined): string {
   const msgId = message['Msg-ID'];
   const name = message['Event-Name'];
   const callId = message['Call-ID'];
   if (typeof msgId === 'string' && msgId !== '' && typeof name === 'string' && typeof callId === 'string') {
-    return `${name}|${callId}|${msgId}`;
+    return `${name}|${accountId ?? ''}|${callId}|${msgId}`;
   }
   return `body|${hash(rawBody)}`;
 }

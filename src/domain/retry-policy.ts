@@ -19,6 +19,8 @@ export interface RetryInput {
   retries: number;
   /** Delays in seconds between attempts. */
   schedule: readonly number[];
+  /** No wait is shorter (a hook stored before the floor existed may still hold zeros). */
+  minDelaySeconds?: number;
   result: AttemptResult;
   /** Uniform in [0, 1). */
   random: () => number;
@@ -35,7 +37,7 @@ export function isSuccess(status: number | undefined): boolean {
 export function nextRetryDelayMs(input: RetryInput): number | null {
   if (input.attemptsMade > input.retries || input.schedule.length === 0) return null;
   const index = Math.min(input.attemptsMade - 1, input.schedule.length - 1);
-  const scheduled = input.schedule[index] ?? 0;
+  const scheduled = Math.max(input.schedule[index] ?? 0, input.minDelaySeconds ?? 0);
   let seconds = scheduled;
   const { status, retryAfterSeconds } = input.result;
   if ((status === 429 || status === 503) && retryAfterSeconds !== undefined) {

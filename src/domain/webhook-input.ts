@@ -45,13 +45,25 @@ export function modifierProblems(doc: JsonObject, catalog: HookCatalog): Validat
 }
 
 /**
- * Kazoo caps `retries` at 4; a hook with its own `retry_schedule` may retry once per entry.
- * Reported in the schema's own `maximum` shape so clients see one kind of error.
+ * Kazoo caps `retries` at 4; a hook with its own `retry_schedule` may retry once per entry, each
+ * wait at least `minDelaySeconds` (a schedule of zeros turned one event into a burst of requests).
+ * Reported in the schema's own `maximum`/`minimum` shapes so clients see one kind of error.
  */
-export function retriesProblems(doc: JsonObject): ValidationDetails {
+export function retriesProblems(doc: JsonObject, minDelaySeconds: number): ValidationDetails {
+  const problems: ValidationDetails = {};
   const retries = doc['retries'];
   const schedule = doc['retry_schedule'];
   const limit = Array.isArray(schedule) ? schedule.length : 4;
-  if (typeof retries !== 'number' || retries <= limit) return {};
-  return { retries: { maximum: { message: `Value must be at most ${limit}`, target: limit, value: retries } } };
+  if (typeof retries === 'number' && retries > limit) {
+    problems['retries'] = { maximum: { message: `Value must be at most ${limit}`, target: limit, value: retries } };
+  }
+  const tooShort = Array.isArray(schedule)
+    ? schedule.find((seconds) => typeof seconds === 'number' && seconds < minDelaySeconds)
+    : undefined;
+  if (tooShort !== undefined) {
+    problems['retry_schedule'] = {
+      minimum: { message: `Each wait must be at least ${minDelaySeconds} seconds`, target: minDelaySeconds, value: tooShort },
+    };
+  }
+  return problems;
 }

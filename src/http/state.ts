@@ -29,3 +29,10 @@ export function requestData(ctx: { state: AppState }): JsonObject {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return {};
   return data;
 }
+
+/** The authenticated caller; a route reaching this without the auth middleware is a wiring bug. */
+export function authOf(ctx: { state: AppState }): AuthContext {
+  const auth = ctx.state.auth;
+  if (auth === undefined) throw new Error('route without authentication');
+  return auth;
+}

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { BadRequestError, ConflictError, ForbiddenError, ManagedByKazooError, ValidationError } from '../errors.js';
 import { accountProblems, masterOnlyAccountFields } from '../domain/account-input.js';
+import { trustedScope, type EventScope } from '../domain/event-scope.js';
 import { documentProblems, type JsonLimits } from '../domain/json-limits.js';
 import { requestedId } from '../domain/document-id.js';
 import type { JsonObject } from '../domain/json.js';
@@ -146,6 +147,13 @@ export class AccountService {
 
   children(account: AccountRecord, page: PageRequest): Promise<Page<AccountRecord>> {
     return this.store.listChildAccounts(account.id, page);
+  }
+
+  /** Whose hooks events posted with this token may fire (domain/event-scope.ts). */
+  async ingestScope(auth: AuthContext): Promise<EventScope> {
+    if (auth.isMaster) return trustedScope;
+    const poster = await this.store.getAccount(auth.accountId);
+    return poster?.doc['trusted_event_source'] === true ? trustedScope : { kind: 'posted', by: auth.accountId };
   }
 
   resellerOf(account: AccountRecord): Promise<string> {

@@ -22,6 +22,8 @@ import type { Validator } from '../validation/validator.js';
 export interface WebhookServiceOptions {
   allowedNetworks: readonly Cidr[];
   maxHooksPerAccount: number;
+  /** CALLHOOK_MIN_RETRY_DELAY_S: the shortest wait a retry_schedule may ask for. */
+  minRetryDelaySeconds: number;
   /** A hook's budget as stored: its size as JSON and how deep it nests. */
   documentLimits: JsonLimits;
   /** Hook types and their modifiers (what `custom_data` must name). */
@@ -63,7 +65,7 @@ export class WebhookService {
       schema.details,
       uriProblem === null ? {} : { uri: { error: { message: 'invalid client URL', value: uri, cause: uriProblem } } },
       schema.ok ? modifierProblems(doc, this.options.catalog) : {},
-      retriesProblems(doc),
+      retriesProblems(doc, this.options.minRetryDelaySeconds),
       customHeaderProblems(doc['custom_request_headers']),
       secretProblem,
       documentProblems(doc, this.options.documentLimits),

@@ -291,12 +291,22 @@ export interface CallRecord {
  * twice, so each instance only appends what it receives (idempotent per event key) and the call
  * is folded from all of it. The completion check is claimed under a lease like a delivery.
  */
+/** What one call may hold: events, and their bytes as JSON. */
+export interface CallLimits {
+  maxEvents: number;
+  maxBytes: number;
+}
+
+/** `full`: the event would take the call past its limits, so it was not kept. */
+export type CallAppend = 'added' | 'duplicate' | 'full';
+
 export interface CallStore {
   /**
    * Adds the event to the call, creating the call when new and moving its expiry to at least
-   * `expiresAt`. Returns false when the call already had an event with this key.
+   * `expiresAt`; an event whose key the call already has is a duplicate, one past `limits` is
+   * not kept (the call's counts only ever include kept events).
    */
-  appendCallEvent(accountId: string, callKey: string, event: StoredCallEvent, expiresAt: Date): Promise<boolean>;
+  appendCallEvent(accountId: string, callKey: string, event: StoredCallEvent, expiresAt: Date, limits: CallLimits): Promise<CallAppend>;
   /** The call's events, oldest receivedAt first (the fold orders them by event time itself). */
   listCallEvents(accountId: string, callKey: string): Promise<StoredCallEvent[]>;
   getCall(accountId: string, callKey: string): Promise<CallRecord | null>;

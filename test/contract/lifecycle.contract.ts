@@ -30,7 +30,7 @@ export function settingAndLifecycleContract(test: StoreTest): void {
     const delivered = buildDelivery(account, hook.id, at(0), { status: 'delivered', attemptCount: 1 });
     await store.insertDeliveries([due, failed, delivered]);
     await store.insertAttempt(account, buildAttempt(account, hook.id, at(0)));
-    await store.appendCallEvent(account, 'call', { key: 'e', body: {}, receivedAt: at(0) }, at(1));
+    await store.appendCallEvent(account, 'call', { key: 'e', body: {}, receivedAt: at(0) }, at(1), { maxEvents: 10, maxBytes: 1000 });
     await store.scheduleCallCheck(account, 'call', at(0));
     const later = at(86_400_000);
     for (const limit of [0, -1]) {

@@ -27,6 +27,7 @@ describe('durability: kill -9 and restart', () => {
       CALLHOOK_POLL_INTERVAL_MS: '100',
       CALLHOOK_DELIVERY_TIMEOUT_MS: '2000',
       CALLHOOK_RETRY_SCHEDULE: '1',
+      CALLHOOK_MIN_RETRY_DELAY_S: '1',
     };
     // The receiver hangs, so every delivery is in flight (leased, unanswered) when the process dies.
     receiver.respond({ hang: true });

@@ -17,16 +17,16 @@ describe('per-hook retry schedules and recover', () => {
     assert.deepEqual(bad.body.data, { retries: { maximum: { message: 'Value must be at most 4', target: 4, value: 6 } } });
     const tooFew = await s.client.request('PUT', `/v2/accounts/${s.account.id}/webhooks`, {
       token: s.master.token,
-      data: { name: 'too many', uri: receiver.url('/x'), hook: 'channel_create', retries: 3, retry_schedule: [0, 0] },
+      data: { name: 'too many', uri: receiver.url('/x'), hook: 'channel_create', retries: 3, retry_schedule: [1, 1] },
     });
     assert.deepEqual(tooFew.body.data, { retries: { maximum: { message: 'Value must be at most 2', target: 2, value: 3 } } });
 
     const path = `/schedule-${newHexId().slice(0, 6)}`;
     receiver.respond((req) => (req.path === path ? { status: 500 } : { status: 200 }));
     const own = await s.client.createAccount(s.master.token, s.master.accountId, 'Schedules');
-    await s.hook({ name: 'six', uri: receiver.url(path), hook: 'channel_create', retries: 6, retry_schedule: [0, 0, 0, 0, 0, 0] }, own.id);
+    await s.hook({ name: 'six', uri: receiver.url(path), hook: 'channel_create', retries: 6, retry_schedule: [1, 1, 1, 1, 1, 1] }, own.id);
     await s.post(buildKazooMessage('CHANNEL_CREATE', { accountId: own.id }));
-    await until(() => (receiver.requests.filter((r) => r.path === path).length >= 7 ? true : undefined), 8000);
+    await until(() => (receiver.requests.filter((r) => r.path === path).length >= 7 ? true : undefined), 20_000);
     await new Promise((resolve) => setTimeout(resolve, 300));
     assert.equal(receiver.requests.filter((r) => r.path === path).length, 7, 'the first attempt and six retries');
     receiver.respond({ status: 200 });

@@ -23,6 +23,7 @@ export interface Scenario {
 /** Fast schedules so retry tests finish in seconds. */
 export const quickDelivery: Partial<Config> = {
   retrySchedule: [1, 1, 1, 1],
+  minRetryDelaySeconds: 1,
   pollIntervalMs: 50,
   deliveryTimeoutMs: 1000,
   leaseSeconds: 5,

@@ -13,11 +13,13 @@ import { toCallEvent, type CallEvent } from '../../domain/call-event.js';
 import { foldCall, recordingKeyOf, type CallState, type Recording } from '../../domain/calls/call-state.js';
 import { callKeyOf } from '../../domain/calls/grouping.js';
 import { deliveryId } from '../../domain/delivery-id.js';
+import { accountsInScope, scopedCallKey, scopeOfCallKey, type EventScope } from '../../domain/event-scope.js';
 import { selectHooks } from '../../domain/hook-match.js';
 import { atendePayload, buildCallObject, type AtendeEventCode } from '../../domain/payloads/atende.js';
 import type { Webhook } from '../../domain/webhook.js';
 import { PollLoop } from '../../lib/poll-loop.js';
-import type { CallRecord, Store, StoredCallEvent } from '../../storage/store.js';
+import { OncePer } from '../../lib/once-per.js';
+import type { CallLimits, CallRecord, Store, StoredCallEvent } from '../../storage/store.js';
 import type { AccountDirectory, AccountFacts } from '../account-directory.js';
 import type { DeliveryPlanner, PlannedDelivery } from '../outbox/outbox.js';
 
@@ -28,6 +30,8 @@ export interface CallSummaryOptions {
   settleMs: number;
   /** How long call state is kept after its last event. */
   stateTtlMs: number;
+  /** What one call may hold: a call that never ends (or a flood under one Call-ID) stops growing there. */
+  limits: CallLimits;
   pollIntervalMs: number;
   /** Default time zone for accounts without `timezone`. */
   timeZone: string;
@@ -53,6 +57,8 @@ function changesOutcome(event: CallEvent): boolean {
 
 export class CallSummaries {
   private readonly loop: PollLoop;
+  /** A full call is warned about once (per instance), not per event. */
+  private readonly fullCalls = new OncePer(24 * 3_600_000);
 
   constructor(
     private readonly store: Store,
@@ -65,18 +71,32 @@ export class CallSummaries {
   }
 
   /** Records the event if the account (or an ancestor) has call.* hooks; returns deliveries stored. */
-  async track(event: CallEvent, key: string, account: AccountFacts, candidates: readonly Webhook[], receivedAt: Date): Promise<number> {
+  async track(
+    event: CallEvent,
+    key: string,
+    account: AccountFacts,
+    candidates: readonly Webhook[],
+    receivedAt: Date,
+    scope: EventScope,
+  ): Promise<number> {
     if (event.isLoopback) return 0;
     const wanted = summaryHooks.some((code) => hooksFor(code, account, candidates).length > 0);
     if (!wanted) return 0;
-    const callKey = callKeyOf(event);
-    const fresh = await this.store.appendCallEvent(
+    const callKey = scopedCallKey(callKeyOf(event), scope);
+    const appended = await this.store.appendCallEvent(
       account.id,
       callKey,
       { key, body: event.raw, receivedAt },
       new Date(receivedAt.getTime() + this.options.stateTtlMs),
+      this.options.limits,
     );
-    if (!fresh || !changesOutcome(event)) return 0;
+    if (appended === 'full' && this.fullCalls.due(`${account.id}|${callKey}`)) {
+      this.log.warn(
+        { account_id: account.id, call_key: callKey, event: event.name, ...this.options.limits },
+        'call holds as many events as it may (CALLHOOK_MAX_CALL_EVENTS / CALLHOOK_MAX_CALL_BYTES): later events of it still reach channel hooks, its summary is built from those kept',
+      );
+    }
+    if (appended !== 'added' || !changesOutcome(event)) return 0;
     const state = foldCall(parsed(await this.store.listCallEvents(account.id, callKey)));
     let stored = 0;
     if (event.name === 'CHANNEL_CREATE' && event.callDirection === 'inbound' && state.aLeg?.callId === event.callId) {
@@ -134,7 +154,8 @@ export class CallSummaries {
     const state = foldCall(parsed(await this.store.listCallEvents(accountId, callKey)));
     const account = await this.accounts.lookup(accountId);
     if (account !== null) {
-      const candidates = await this.store.listEnabledWebhooks([accountId, ...account.tree], { includeAutoDisabled: true });
+      const inScope = accountsInScope(accountId, account.tree, scopeOfCallKey(callKey));
+      const candidates = await this.store.listEnabledWebhooks(inScope, { includeAutoDisabled: true });
       const at = finished.finishedAt ?? new Date();
       await this.emit('call.finished', account, candidates, callKey, state, at);
       for (const recording of state.recordings) {

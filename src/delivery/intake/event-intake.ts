@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import { toCallEvent, type CallEvent } from '../../domain/call-event.js';
 import { eventKey } from '../../domain/delivery-id.js';
+import { scopedEventKey, trustedScope, type EventScope } from '../../domain/event-scope.js';
 import { eventRangeProblems } from '../../domain/event-ranges.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import type { ValidationDetails } from '../../errors.js';
@@ -68,10 +69,17 @@ export class EventIntake {
     return { ok: true, event, message };
   }
 
-  async take(parsed: Extract<ParsedEvent, { ok: true }>, rawBody: string, source: 'amqp' | 'http'): Promise<FanOutResult> {
+  /** `scope`: whose hooks the event may fire (see domain/event-scope.ts); Kazoo's events are trusted. */
+  async take(
+    parsed: Extract<ParsedEvent, { ok: true }>,
+    rawBody: string,
+    source: 'amqp' | 'http',
+    scope: EventScope = trustedScope,
+  ): Promise<FanOutResult> {
+    const key = scopedEventKey(eventKey(parsed.message, rawBody, parsed.event.accountId), scope);
     const result = await this.gate.run(async () => {
       await this.room();
-      return this.fanOut.handle(parsed.event, eventKey(parsed.message, rawBody), new Date());
+      return this.fanOut.handle(parsed.event, key, new Date(), scope);
     });
     this.metrics.eventsConsumed.inc({ event: parsed.event.name, source });
     this.log.debug({ call_id: parsed.event.callId, event: parsed.event.name, source, ...result }, 'event taken');

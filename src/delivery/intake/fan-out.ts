@@ -5,6 +5,7 @@
  */
 import { gregorianToUnixMs, isChannelEvent, type CallEvent, type ChannelEvent } from '../../domain/call-event.js';
 import { deliveryId } from '../../domain/delivery-id.js';
+import { accountsInScope, type EventScope } from '../../domain/event-scope.js';
 import { passesModifiers, selectHooks } from '../../domain/hook-match.js';
 import { attemptLogEventName, buildKazooEvent, kazooHookName, withHookData } from '../../domain/payloads/kazoo.js';
 import { customData, type Webhook } from '../../domain/webhook.js';
@@ -36,22 +37,23 @@ export class FanOut {
     private readonly calls?: CallSummaries,
   ) {}
 
-  async handle(event: CallEvent, key: string, receivedAt: Date): Promise<FanOutResult> {
-    const result = await this.plan(event, key, receivedAt);
+  async handle(event: CallEvent, key: string, receivedAt: Date, scope: EventScope): Promise<FanOutResult> {
+    const result = await this.plan(event, key, receivedAt, scope);
     if (result.skipped !== undefined) this.metrics.eventsUnmatched.inc({ reason: result.skipped });
     return result;
   }
 
-  private async plan(event: CallEvent, key: string, receivedAt: Date): Promise<FanOutResult> {
+  private async plan(event: CallEvent, key: string, receivedAt: Date, scope: EventScope): Promise<FanOutResult> {
     if (!isChannelEvent(event) && this.calls === undefined) return { deliveries: 0, skipped: 'not_a_hook_event' };
     const accountId = event.accountId;
     if (accountId === undefined) return { deliveries: 0, skipped: 'no_account' };
     const account = await this.accounts.lookup(accountId);
     if (account === null) return { deliveries: 0, skipped: 'unknown_account' };
 
-    const candidates = await this.store.listEnabledWebhooks([accountId, ...account.tree], { includeAutoDisabled: true });
+    const inScope = accountsInScope(accountId, account.tree, scope);
+    const candidates = await this.store.listEnabledWebhooks(inScope, { includeAutoDisabled: true });
     let deliveries = isChannelEvent(event) ? await this.channelDeliveries(event, key, account, candidates, receivedAt) : 0;
-    if (this.calls !== undefined) deliveries += await this.calls.track(event, key, account, candidates, receivedAt);
+    if (this.calls !== undefined) deliveries += await this.calls.track(event, key, account, candidates, receivedAt, scope);
     return deliveries > 0 ? { deliveries } : { deliveries: 0, skipped: isChannelEvent(event) ? 'no_hook' : 'not_a_hook_event' };
   }
 

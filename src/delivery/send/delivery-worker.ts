@@ -24,6 +24,8 @@ export interface DeliveryWorkerOptions {
   timeoutMs: number;
   /** CALLHOOK_RETRY_SCHEDULE, for hooks without their own retry_schedule. */
   retrySchedule: readonly number[];
+  /** CALLHOOK_MIN_RETRY_DELAY_S: hooks stored before the floor existed may still hold shorter waits. */
+  minRetryDelaySeconds: number;
   /** Largest request body an attempt may build (form encoding can triple a payload). */
   maxBodyBytes: number;
   /** Request bodies in flight together. */
@@ -155,6 +157,7 @@ export class DeliveryWorker {
       attemptsMade,
       retries: settings.retries,
       schedule: settings.retry_schedule ?? this.options.retrySchedule,
+      minDelaySeconds: this.options.minRetryDelaySeconds,
       result: { ...(status !== undefined ? { status } : {}), ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}) },
       random: this.options.random ?? Math.random,
     });

@@ -5,19 +5,12 @@ import { writeSuccess } from '../envelope.js';
 import { pageFields, readPaging } from '../pagination.js';
 import { presentAccount, presentAccountSummary } from '../present/account.js';
 import { revisionOf } from '../present/revision.js';
-import type { AppState, RouteContext } from '../state.js';
-import { requestData } from '../state.js';
+import { authOf, requestData, type AppState, type RouteContext } from '../state.js';
 
 function account(ctx: RouteContext) {
   const found = ctx.state.account;
   if (found === undefined) throw new Error('account route without the accountId param middleware');
   return found;
-}
-
-function authOf(ctx: RouteContext) {
-  const auth = ctx.state.auth;
-  if (auth === undefined) throw new Error('account route without authentication');
-  return auth;
 }
 
 export function accountRoutes(router: Router<AppState>, deps: HttpDeps): void {

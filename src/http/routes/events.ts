@@ -2,7 +2,8 @@
  * `POST /v2/events`: Kazoo call events over HTTP, for PBXs that are not on AMQP (and for tests).
  * The body is one event or a list, bare or in a Crossbar `{"data": …}` envelope. It feeds the same
  * intake as the AMQP consumer. The master's token may post for any account; another token only
- * for events of its own account and those below it.
+ * for events of its own account and those below it, and those fire only hooks from the poster
+ * down (unless the master made the poster a trusted event source): see domain/event-scope.ts.
  */
 import type Router from '@koa/router';
 import { ForbiddenError, ValidationError, type ValidationDetails } from '../../errors.js';
@@ -10,7 +11,7 @@ import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
 import { requireAuth } from '../middleware/auth.js';
-import type { AppState, RouteContext } from '../state.js';
+import { authOf, type AppState, type RouteContext } from '../state.js';
 
 function eventsOf(body: unknown): unknown[] {
   const inner = isJsonObject(body) && 'data' in body && !('Call-ID' in body) ? body['data'] : body;
@@ -18,8 +19,7 @@ function eventsOf(body: unknown): unknown[] {
 }
 
 async function authorizeEvents(ctx: RouteContext, deps: HttpDeps, accountIds: Set<string | undefined>): Promise<void> {
-  const auth = ctx.state.auth;
-  if (auth === undefined) throw new Error('events route without authentication');
+  const auth = authOf(ctx);
   if (auth.isMaster) return;
   for (const accountId of accountIds) {
     if (accountId === undefined) throw new ForbiddenError('only the master account may post events without an Account-ID');
@@ -54,10 +54,11 @@ export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
     }
     const events = parsed.filter((result) => result.ok);
     await authorizeEvents(ctx, deps, new Set(events.map((e) => e.event.accountId)));
+    const scope = await deps.accounts.ingestScope(authOf(ctx));
     const results: JsonObject[] = [];
     let deliveries = 0;
     for (const [index, event] of events.entries()) {
-      const outcome = await intake.take(event, texts[index] ?? '', 'http');
+      const outcome = await intake.take(event, texts[index] ?? '', 'http', scope);
       deliveries += outcome.deliveries;
       results.push({
         call_id: event.event.callId,

@@ -20,20 +20,33 @@ function toCall(d: CallDocument): CallRecord {
 export function callStore(c: Collections): CallStore {
   const id = (accountId: string, callKey: string) => ({ accountId, callKey });
   return {
-    async appendCallEvent(accountId, callKey, event, expiresAt) {
+    async appendCallEvent(accountId, callKey, event, expiresAt, limits) {
+      const _id = id(accountId, callKey);
       await c.calls.updateOne(
-        { _id: id(accountId, callKey) },
+        { _id },
         {
           $max: { expiresAt },
           $setOnInsert: { checkDueAt: null, finishedAt: null, done: false, leaseOwner: null, leaseExpiresAt: null },
         },
         { upsert: true },
       );
+      // Room is reserved first, atomically on the call's document, and given back if the event
+      // turns out to be a duplicate. `$not` also matches calls stored before the counts existed.
+      const bytes = Buffer.byteLength(JSON.stringify(event.body));
+      const reserved = await c.calls.updateOne(
+        { _id, events: { $not: { $gte: limits.maxEvents } }, bytes: { $not: { $gt: limits.maxBytes - bytes } } },
+        { $inc: { events: 1, bytes } },
+      );
+      if (reserved.matchedCount === 0) {
+        const kept = await c.callEvents.findOne({ _id: { accountId, callKey, key: event.key } }, { projection: { _id: 1 } });
+        return kept === null ? 'full' : 'duplicate';
+      }
       try {
         await c.callEvents.insertOne({ _id: { accountId, callKey, key: event.key }, body: event.body, receivedAt: event.receivedAt });
-        return true;
+        return 'added';
       } catch (error) {
-        if (isDuplicateKey(error)) return false;
+        await c.calls.updateOne({ _id }, { $inc: { events: -1, bytes: -bytes } });
+        if (isDuplicateKey(error)) return 'duplicate';
         throw error;
       }
     },

@@ -54,6 +54,9 @@ export interface CallDocument {
   leaseOwner: string | null;
   leaseExpiresAt: Date | null;
   expiresAt: Date;
+  /** Events kept and their bytes as JSON (absent on calls stored before call limits). */
+  events?: number;
+  bytes?: number;
 }
 
 /** `_id` = `{accountId, callKey, key}`: a duplicate event is a duplicate key. */

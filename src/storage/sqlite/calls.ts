@@ -1,5 +1,5 @@
 import type { JsonObject } from '../../domain/json.js';
-import type { CallRecord, CallStore } from '../store.js';
+import type { CallAppend, CallLimits, CallRecord, CallStore } from '../store.js';
 import type { Database } from './driver.js';
 
 interface CallRow {
@@ -31,13 +31,20 @@ function toCall(row: CallRow): CallRecord {
 }
 
 export function callStore(db: Database): CallStore {
-  const upsertCall = db.prepare<Scoped & { expiresAt: number }, never>(
+  const upsertCall = db.prepare<Scoped & { expiresAt: number }, { events: number; bytes: number }>(
     `INSERT INTO calls (account_id, call_key, expires_at) VALUES (@accountId, @callKey, @expiresAt)
-     ON CONFLICT (account_id, call_key) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)`,
+     ON CONFLICT (account_id, call_key) DO UPDATE SET expires_at = max(expires_at, excluded.expires_at)
+     RETURNING events, bytes`,
+  );
+  const count = db.prepare<Scoped & { bytes: number }, never>(
+    'UPDATE calls SET events = events + 1, bytes = bytes + @bytes WHERE account_id = @accountId AND call_key = @callKey',
   );
   const insertEvent = db.prepare<Scoped & { key: string; body: string; receivedAt: number }, never>(
     `INSERT INTO call_events (account_id, call_key, event_key, body, received_at) VALUES (@accountId, @callKey, @key, @body, @receivedAt)
      ON CONFLICT DO NOTHING`,
+  );
+  const exists = db.prepare<Scoped & { key: string }, { one: number }>(
+    'SELECT 1 AS one FROM call_events WHERE account_id = @accountId AND call_key = @callKey AND event_key = @key',
   );
   const events = db.prepare<Scoped, EventRow>(
     'SELECT event_key, body, received_at FROM call_events WHERE account_id = @accountId AND call_key = @callKey ORDER BY received_at, rowid',
@@ -70,10 +77,19 @@ export function callStore(db: Database): CallStore {
   const removeCall = db.prepare<Scoped, never>('DELETE FROM calls WHERE account_id = @accountId AND call_key = @callKey');
   const removeEvents = db.prepare<Scoped, never>('DELETE FROM call_events WHERE account_id = @accountId AND call_key = @callKey');
 
-  const append = db.transaction((scope: Scoped, key: string, body: string, receivedAt: number, expiresAt: number): boolean => {
-    upsertCall.run({ ...scope, expiresAt });
-    return insertEvent.run({ ...scope, key, body, receivedAt }).changes === 1;
-  });
+  const append = db.transaction(
+    (scope: Scoped, key: string, body: string, receivedAt: number, expiresAt: number, limits: CallLimits): CallAppend => {
+      const held = upsertCall.get({ ...scope, expiresAt });
+      const bytes = Buffer.byteLength(body);
+      if (held === undefined) throw new Error('upsert of a call returned no row');
+      const fits = held.events < limits.maxEvents && held.bytes + bytes <= limits.maxBytes;
+      // A duplicate is reported as such even when the call is full: it was kept before.
+      if (!fits) return exists.get({ ...scope, key }) === undefined ? 'full' : 'duplicate';
+      if (insertEvent.run({ ...scope, key, body, receivedAt }).changes === 0) return 'duplicate';
+      count.run({ ...scope, bytes });
+      return 'added';
+    },
+  );
   const sweep = db.transaction((now: number, limit: number): number => {
     const rows = expired.all({ now, limit });
     for (const row of rows) {
@@ -85,13 +101,14 @@ export function callStore(db: Database): CallStore {
   });
 
   return {
-    async appendCallEvent(accountId, callKey, event, expiresAt) {
+    async appendCallEvent(accountId, callKey, event, expiresAt, limits) {
       return append.immediate(
         { accountId, callKey },
         event.key,
         JSON.stringify(event.body),
         event.receivedAt.getTime(),
         expiresAt.getTime(),
+        limits,
       );
     },
     async listCallEvents(accountId, callKey) {

@@ -141,6 +141,14 @@ const migrations: readonly string[] = [
   ALTER TABLE webhooks ADD COLUMN enabled INTEGER NOT NULL DEFAULT 1;
   UPDATE webhooks SET enabled = CASE WHEN json_valid(doc) THEN json_type(doc, '$.enabled') IS NOT 'false' ELSE 1 END;
   `,
+  `
+  -- What each call holds, so an append can refuse an event past the call's limits without counting.
+  ALTER TABLE calls ADD COLUMN events INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE calls ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+  UPDATE calls SET
+    events = (SELECT count(*) FROM call_events e WHERE e.account_id = calls.account_id AND e.call_key = calls.call_key),
+    bytes = (SELECT coalesce(sum(length(CAST(body AS BLOB))), 0) FROM call_events e WHERE e.account_id = calls.account_id AND e.call_key = calls.call_key);
+  `,
 ];
 
 function versionOf(db: Database): number {

@@ -29,6 +29,8 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { AccountService } from './services/account-service.js';
 import { AttemptService } from './services/attempt-service.js';
 import { AuthService } from './services/auth-service.js';
+import { DeliveryService } from './services/delivery-service.js';
+import { StatsService } from './services/stats-service.js';
 import { WebhookService } from './services/webhook-service.js';
 import { openMongoStore } from './storage/mongo/index.js';
 import { openSqliteStore } from './storage/sqlite/index.js';
@@ -185,6 +187,8 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       accounts,
       webhooks,
       attempts: new AttemptService(store),
+      stats: new StatsService(store),
+      deliveries: new DeliveryService(store),
       validator,
       catalog,
       samples,

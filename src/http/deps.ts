@@ -6,6 +6,8 @@ import type { Webhook } from '../domain/webhook.js';
 import type { AccountService } from '../services/account-service.js';
 import type { AttemptService } from '../services/attempt-service.js';
 import type { AuthService } from '../services/auth-service.js';
+import type { DeliveryService } from '../services/delivery-service.js';
+import type { StatsService } from '../services/stats-service.js';
 import type { WebhookService } from '../services/webhook-service.js';
 import type { Validator } from '../validation/validator.js';
 import type { EventIntake } from '../delivery/intake/event-intake.js';
@@ -23,6 +25,8 @@ export interface HttpDeps {
   accounts: AccountService;
   webhooks: WebhookService;
   attempts: AttemptService;
+  stats: StatsService;
+  deliveries: DeliveryService;
   validator: Validator;
   /** The hook types, their modifiers and which are offered. */
   catalog: HookCatalog;

@@ -16,9 +16,11 @@ import { requestContext } from './middleware/request-context.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiAuthRoutes } from './routes/api-auth.js';
 import { attemptRoutes } from './routes/attempts.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { hookTypeRoutes } from './routes/hook-types.js';
 import { schemaRoutes } from './routes/schemas.js';
+import { statsRoutes } from './routes/stats.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { AppState } from './state.js';
 
@@ -30,6 +32,8 @@ function apiRouter(prefix: string, deps: HttpDeps): Router<AppState> {
   hookTypeRoutes(router, deps);
   // Registered before the `/webhooks/:hookId` routes: literal segments shadow hook ids.
   attemptRoutes(router, deps);
+  statsRoutes(router, deps);
+  deliveryRoutes(router, deps);
   webhookRoutes(router, deps);
   accountRoutes(router, deps);
   eventRoutes(router, deps);

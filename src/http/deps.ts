@@ -15,7 +15,8 @@ import type { Metrics } from '../metrics.js';
 import type { EnvelopeSettings } from './envelope.js';
 
 export interface HealthReport {
-  ready: boolean;
+  /** ready: everything configured is up; degraded: serving, but a configured broker is not up; unavailable: the store is down. */
+  status: 'ready' | 'degraded' | 'unavailable';
   checks: Record<string, { status: 'up' | 'down' | 'disabled' | 'connecting'; detail?: string }>;
 }
 

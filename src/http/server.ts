@@ -73,8 +73,9 @@ export function buildHttpApp(deps: HttpDeps, log: Logger): Koa<AppState> {
   const health = new Router<AppState>();
   health.get('/health', async (ctx) => {
     const report = await deps.health();
-    ctx.status = report.ready ? 200 : 503;
-    ctx.body = { status: report.ready ? 'ok' : 'unavailable', checks: report.checks };
+    // Degraded still serves (API, POST /v2/events, retries): 200, so orchestrators keep it in.
+    ctx.status = report.status === 'unavailable' ? 503 : 200;
+    ctx.body = { status: report.status, checks: report.checks };
   });
   health.get('/metrics', async (ctx) => {
     ctx.set('Content-Type', deps.metrics.registry.contentType);

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -69,7 +70,10 @@ async function openStore(config: Config, codec: WebhookCodec): Promise<Store> {
   return openSqliteStore({ file: join(config.dataDir, 'callhook.db'), synchronous: config.sqliteSynchronous, codec });
 }
 
-export async function buildApp(config: Config, options: { log?: Logger } = {}): Promise<App> {
+/** The console `npm run build` writes: <root>/dist/console, from src/ (tsx) and from dist/ alike. */
+const builtConsoleDir = fileURLToPath(new URL('../dist/console/', import.meta.url));
+
+export async function buildApp(config: Config, options: { log?: Logger; consoleDir?: string } = {}): Promise<App> {
   const log = options.log ?? createLogger(config);
   const validator = new Validator();
   const documentLimits = { maxBytes: config.maxDocumentBytes, maxDepth: config.maxJsonDepth };
@@ -202,6 +206,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       jsonLimits: { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth },
       maxAttemptRangeSeconds,
       health,
+      consoleDir: options.consoleDir ?? builtConsoleDir,
       events: pipeline.intake,
       ping: (hook) => pipeline.pinger.ping(hook),
       metrics,

@@ -39,6 +39,8 @@ export interface HttpDeps {
   /** Widest window of one attempts query, seconds (Crossbar's maximum_range). */
   maxAttemptRangeSeconds: number;
   health: () => Promise<HealthReport>;
+  /** Where the built console lives (dist/console). */
+  consoleDir: string;
   /** Present when the delivery pipeline runs. */
   events?: EventIntake;
   /** Sends a ping to a hook now and reports the answer. */

@@ -8,6 +8,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { MethodNotAllowedError, RouteNotFoundError } from '../errors.js';
+import { consoleMiddleware } from './console.js';
 import type { HttpDeps } from './deps.js';
 import { errorMiddleware } from './errors.js';
 import { accountParam } from './middleware/auth.js';
@@ -62,6 +63,7 @@ export function buildHttpApp(deps: HttpDeps, log: Logger): Koa<AppState> {
   );
   app.use(requestContext(log));
   app.use(errorMiddleware(deps.envelope));
+  app.use(consoleMiddleware(deps.consoleDir));
   app.use(jsonBody(deps.bodyLimitBytes, deps.jsonLimits.maxDepth));
   // Unmatched requests fall out of the routers untouched; answered here, after allowedMethods
   // had its chance to turn a known path with the wrong verb into a 405.

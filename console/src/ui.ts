@@ -65,8 +65,8 @@ export function confirmAction(title: string, text: string, confirmLabel: string)
   });
 }
 
-/** Shows a value that will not be shown again (a new signing secret), with a copy button. */
-export function showOnce(title: string, text: string, value: string): void {
+/** Shows a value that will not be shown again (a new signing secret), with a copy button; resolves when closed. */
+export function showOnce(title: string, text: string, value: string): Promise<void> {
   const field = h('input', { type: 'text', readonly: true, value, class: 'mono wide', 'aria-label': title });
   const copy = h('button', { type: 'button' }, 'Copy');
   copy.addEventListener('click', () => {
@@ -87,4 +87,5 @@ export function showOnce(title: string, text: string, value: string): void {
     ),
   );
   el.querySelector('input')?.select();
+  return new Promise((resolve) => el.addEventListener('close', () => resolve()));
 }

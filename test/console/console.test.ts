@@ -125,6 +125,35 @@ describe('the delivery console', () => {
     assert.deepEqual(browser.problems, []);
   });
 
+  it('edits a hook, pings it, rotates its secret (shown once) and disables it', async () => {
+    const { page } = browser;
+    await page.click(`#hooks a:text("CRM new calls")`);
+    await page.waitForSelector('h1:has-text("CRM new calls")');
+    await page.click('a:text("Edit")');
+    await page.waitForSelector('#hook-form');
+    assert.equal(await page.inputValue('#field-retries'), '0', 'the form shows the stored values');
+    await page.fill('#field-name', 'CRM calls');
+    await page.click('button:text("Save changes")');
+    await page.waitForSelector('h1:has-text("CRM calls")');
+
+    await page.click('#ping');
+    await page.waitForSelector('#ping-result:has-text("Ping answered 200")');
+    await page.click('button:text("Rotate secret")');
+    await page.click('dialog button:text("Rotate")');
+    const secret = page.locator('dialog input[readonly]');
+    await secret.waitFor();
+    assert.match(await secret.inputValue(), /^whsec_[A-Za-z0-9+/=]{32,}$/);
+    await screenshot(page, '07b-secret-shown-once');
+    await page.click('dialog button:text("Done")');
+    await page.waitForSelector('dd:has-text("secret whsec_…")');
+
+    await page.click('button:text("Disable")');
+    await page.waitForSelector('h1 .badge:text("Disabled")');
+    await page.click('button:text("Enable")');
+    await page.waitForSelector('h1 .badge:text("Enabled")');
+    assert.deepEqual(browser.problems, []);
+  });
+
   it('reads on a phone-sized window', async () => {
     const { page } = browser;
     await page.setViewportSize({ width: 390, height: 844 });

@@ -68,7 +68,8 @@ export function hookDetailView(hookId: string): View {
           );
           if (!ok) return;
           const reply = await api<{ secret: string }>('PUT', `${base}/secret`);
-          showOnce('New signing secret', 'Copy it now: callhook never shows it again (reads show it masked).', reply.data.secret);
+          await showOnce('New signing secret', 'Copy it now: callhook never shows it again (reads show it masked).', reply.data.secret);
+          context.go(`#/hooks/${hook.id}?t=${Date.now()}`);
         }),
     );
     const remove = h('button', { type: 'button', class: 'danger' }, 'Delete');

@@ -44,7 +44,8 @@ describe('docker compose', () => {
     ]);
     const example = text('callhook.env.example');
     for (const setting of configSettings) {
-      assert.ok(example.includes(`# ${setting.env}=${setting.default === undefined ? '' : defaultText(setting)}\n`), setting.env);
+      const line = `# ${setting.env}=${setting.default === undefined ? '' : defaultText(setting)}\n`;
+      assert.ok(example.includes(line), `${setting.env} is missing from callhook.env.example: run npm run env:example`);
     }
     const bundled = text('deploy/compose.env');
     assert.match(bundled, /^MONGODB_URL=mongodb:\/\/mongo:27017\//m);

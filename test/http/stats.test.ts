@@ -46,13 +46,13 @@ describe('delivery stats', () => {
     receiver.respond((req) => (req.path === bad ? { status: 500 } : { status: 200, delayMs: 40 }));
     const goodHook = await s.hook({ name: 'good', uri: receiver.url(good), hook: 'channel_create' }, own.id);
     const badHook = await s.hook(
-      { name: 'bad', uri: receiver.url(bad), hook: 'channel_create', retries: 3, retry_schedule: [0, 600, 600] },
+      { name: 'bad', uri: receiver.url(bad), hook: 'channel_create', retries: 3, retry_schedule: [1, 600, 600] },
       own.id,
     );
     const before = Date.now();
     for (let i = 0; i < 4; i++) await s.post(buildKazooMessage('CHANNEL_CREATE', { accountId: own.id }));
     const base = `/v2/accounts/${own.id}/webhooks`;
-    // Each bad delivery fails twice (at once, then after 0 s), then waits 10 minutes: 8 failures.
+    // Each bad delivery fails twice (at once, then after 1 s), then waits 10 minutes: 8 failures.
     const stats = await until(async () => {
       const one = dataOf<HookStats>(await s.client.request('GET', `${base}/${badHook}/stats`, { token: own.token }));
       return one.failed === 8 && one.pending_retries === 4 ? one : undefined;

@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript and better-sqlite3's native addon.
+# Build stage: compile TypeScript, bundle the console, build better-sqlite3's native addon.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update \
@@ -10,6 +10,9 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY schemas ./schemas
+# The browser console (console/, bundled by scripts/build-console.ts into dist/console).
+COPY console ./console
+COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 
 # Runtime stage: production dependencies, compiled code and schemas only, as a non-root user.

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -25,10 +26,13 @@ import { DeliveryPipeline } from './delivery/pipeline.js';
 import { KazooIntegration } from './kazoo/kazoo-integration.js';
 import { newId } from './ids.js';
 import { createLogger } from './logger.js';
+import { startupSummary, type SummaryFacts } from './startup-summary.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { AccountService } from './services/account-service.js';
 import { AttemptService } from './services/attempt-service.js';
 import { AuthService } from './services/auth-service.js';
+import { DeliveryService } from './services/delivery-service.js';
+import { StatsService } from './services/stats-service.js';
 import { WebhookService } from './services/webhook-service.js';
 import { openMongoStore } from './storage/mongo/index.js';
 import { openSqliteStore } from './storage/sqlite/index.js';
@@ -66,7 +70,10 @@ async function openStore(config: Config, codec: WebhookCodec): Promise<Store> {
   return openSqliteStore({ file: join(config.dataDir, 'callhook.db'), synchronous: config.sqliteSynchronous, codec });
 }
 
-export async function buildApp(config: Config, options: { log?: Logger } = {}): Promise<App> {
+/** The console `npm run build` writes: <root>/dist/console, from src/ (tsx) and from dist/ alike. */
+const builtConsoleDir = fileURLToPath(new URL('../dist/console/', import.meta.url));
+
+export async function buildApp(config: Config, options: { log?: Logger; consoleDir?: string } = {}): Promise<App> {
   const log = options.log ?? createLogger(config);
   const validator = new Validator();
   const documentLimits = { maxBytes: config.maxDocumentBytes, maxDepth: config.maxJsonDepth };
@@ -144,7 +151,8 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
             deliveryLimit: config.amqpDeliveryLimit,
             queueType: config.amqpQueueType,
             isOutage: (error) => error instanceof UnavailableError,
-            log: log.child({ component: 'amqp' }),
+            // The consumer names its own component (and queue) on its lines.
+            log,
           },
           kazooMessageRouter({
             callEvents: callEventHandler(pipeline.intake, metrics, { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth }),
@@ -157,8 +165,9 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
           }),
         );
 
-  // The store is required: without it nothing can be accepted. A broker outage is reported but
-  // does not make callhook unready: the API and POST /v2/events still work, and AMQP reconnects.
+  // The store is required: without it nothing can be accepted (unavailable). A configured broker
+  // that is not up makes callhook degraded, not unready: the API and POST /v2/events still work,
+  // retries go out, and AMQP reconnects by itself.
   const health = async (): Promise<HealthReport> => {
     const amqp = consumer === undefined ? { status: 'disabled' as const } : amqpCheck(consumer);
     // Kazoo being away is reported, not fatal: callhook's own tokens and the accounts it has keep working.
@@ -172,9 +181,11 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     };
     try {
       await store.ping();
-      return { ready: true, checks: { store: { status: 'up' }, ...others } };
+      // Serving either way; degraded when a configured broker or Kazoo is not up.
+      const away = [others.amqp.status, others.kazoo.status].some((status) => status !== 'up' && status !== 'disabled');
+      return { status: away ? 'degraded' : 'ready', checks: { store: { status: 'up' }, ...others } };
     } catch (error) {
-      return { ready: false, checks: { store: { status: 'down', detail: (error as Error).message }, ...others } };
+      return { status: 'unavailable', checks: { store: { status: 'down', detail: (error as Error).message }, ...others } };
     }
   };
 
@@ -185,6 +196,8 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       accounts,
       webhooks,
       attempts: new AttemptService(store),
+      stats: new StatsService(store),
+      deliveries: new DeliveryService(store),
       validator,
       catalog,
       samples,
@@ -193,6 +206,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       jsonLimits: { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth },
       maxAttemptRangeSeconds,
       health,
+      consoleDir: options.consoleDir ?? builtConsoleDir,
       events: pipeline.intake,
       ping: (hook) => pipeline.pinger.ping(hook),
       metrics,
@@ -210,14 +224,18 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     consumer,
     kazoo,
     async start() {
+      let keySource: SummaryFacts['masterKey'];
       if (kazoo !== undefined) {
         // Kazoo's master is the root; the first sync places it (and keeps CALLHOOK_MASTER_API_KEY on it).
         await kazoo.start();
+        keySource = config.masterApiKey !== undefined ? 'setting' : 'kazoo';
       } else {
-        await accounts.bootstrapMaster(
-          { name: config.masterAccountName, ...(config.masterApiKey !== undefined ? { apiKey: config.masterApiKey } : {}) },
-          log,
-        );
+        keySource = (
+          await accounts.bootstrapMaster(
+            { name: config.masterAccountName, ...(config.masterApiKey !== undefined ? { apiKey: config.masterApiKey } : {}) },
+            log,
+          )
+        ).keySource;
       }
       const listening = http.listen(config.port, config.host);
       server = listening;
@@ -228,7 +246,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       await pipeline.start();
       await consumer?.start();
       const port = (listening.address() as AddressInfo).port;
-      log.info({ port, store: config.mongodbUrl !== undefined ? 'mongodb' : 'sqlite' }, 'callhook listening');
+      log.info({ port, ...startupSummary(config, port, { masterKey: keySource, broker: consumer?.state() }) }, 'callhook listening');
       return { port };
     },
     async stop() {

@@ -66,6 +66,21 @@ export class NotFoundError extends AppError {
   }
 }
 
+/** A delivery to resend that is not stored (any more): the same 404 code, with the reason why. */
+export class DeliveryNotStoredError extends AppError {
+  readonly status = 404;
+  readonly code = 'bad_identifier';
+  readonly details: { cause: string; message: string };
+  constructor(readonly id: string) {
+    super(`delivery not stored: ${id}`);
+    this.details = {
+      cause: id,
+      message:
+        'no such delivery of this hook is stored: delivered ones are kept for CALLHOOK_DELIVERED_RETENTION_MIN minutes, failed ones for CALLHOOK_ATTEMPT_RETENTION_DAYS days, pings not at all',
+    };
+  }
+}
+
 /** Crossbar answers an unknown sample id with a differently spelled code and a list. */
 export class SampleNotFoundError extends AppError {
   readonly status = 404;
@@ -103,6 +118,16 @@ export class ConflictError extends AppError {
   readonly details = { message: 'conflicting documents' };
   constructor(readonly reason = 'conflicting documents') {
     super(reason);
+  }
+}
+
+/** The delivery has an attempt in flight: it cannot be put back in line until that one is recorded. */
+export class DeliveryInFlightError extends AppError {
+  readonly status = 409;
+  readonly code = 'delivery_in_flight';
+  readonly details = { message: 'the delivery is being sent right now; try again once this attempt shows in the log' };
+  constructor() {
+    super('delivery in flight');
   }
 }
 

@@ -16,27 +16,37 @@ export function attachRecoveryLogging(
   isStopping: () => boolean,
 ): void {
   let lastDetail = '';
+  // An unreachable broker is an expected state, not a bug: one warning (the message, no stack)
+  // when it starts, the retries at debug, one line when it is back. /health has the live detail.
+  let failing = false;
 
   connection.on('connect', () => {
     setState('up');
-    log.info('amqp connected; consuming');
+    log.info(failing ? 'amqp connected again; consuming' : 'amqp connected; consuming');
+    failing = false;
   });
   connection.on('disconnect', (err: Error) => {
     lastDetail = `connection lost: ${err.message}`;
     if (isStopping()) return;
     setState('down', lastDetail);
-    log.warn({ err }, 'amqp disconnected; in-flight messages will be redelivered');
+    failing = true;
+    log.warn({ error: err.message }, 'amqp disconnected; in-flight messages will be redelivered; reconnecting with backoff');
   });
   connection.on('connect-failed', (err: Error) => {
     lastDetail = `connect failed: ${err.message}`;
     if (isStopping()) return;
     setState('down', lastDetail);
-    log.warn({ err }, 'amqp connect failed');
+    if (failing) {
+      log.debug({ error: err.message }, 'amqp connect failed');
+      return;
+    }
+    failing = true;
+    log.warn({ error: err.message }, 'amqp connect failed; retrying with backoff up to every 10 s (state in /health)');
   });
   connection.on('reconnect-scheduled', (info: { attempt: number; delay: number; error: Error }) => {
     if (isStopping()) return;
     setState('down', `${lastDetail || info.error.message}; retry ${info.attempt} in ${info.delay} ms`);
-    log.info({ attempt: info.attempt, delay_ms: info.delay }, 'amqp reconnect scheduled');
+    log.debug({ attempt: info.attempt, delay_ms: info.delay }, 'amqp reconnect scheduled');
   });
   // Unreachable with unlimited retries; handled so a future maxRetries cannot leave state stale.
   connection.on('reconnect-failed', (err: Error) => {

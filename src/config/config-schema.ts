@@ -26,6 +26,10 @@ export interface ConfigSchema {
    */
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /**
+   * `auto`: human-readable lines on a terminal, JSON lines otherwise; or always `pretty` or `json`
+   */
+  logFormat: 'auto' | 'pretty' | 'json';
+  /**
    * the master account's API key; set it to choose or rotate it
    */
   masterApiKey?: string;

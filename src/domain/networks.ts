@@ -47,6 +47,25 @@ function isLocalhostName(host: string): boolean {
   return lower === 'localhost' || lower.endsWith('.localhost');
 }
 
+/** The setting that lifts the refusal, named in the refusal so nobody has to go looking for it. */
+function allowHint(range: string): string {
+  return `set CALLHOOK_ALLOWED_NETWORKS (e.g. ${range}) to allow it`;
+}
+
+/** Ranges worth suggesting for an address found in them. */
+const conventionalRanges = ['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '::1/128', 'fc00::/7'];
+
+/** The address's own conventional range (loopback, private, …), or the address alone. */
+function suggestedRange(host: string): string {
+  const address = canonical(host);
+  if (address === null) return host;
+  const range = conventionalRanges.find((cidr) => {
+    const parsed = parseCidr(cidr);
+    return parsed !== null && inAny(address, [parsed]);
+  });
+  return range ?? `${address.toString()}/${address.kind() === 'ipv4' ? 32 : 128}`;
+}
+
 /**
  * Kazoo's `kazoo-validation` on a hook's `uri`, widened: http(s) only, and a host that is a
  * literal address outside the allowed set, or `localhost`, is refused. Names are checked again at
@@ -64,8 +83,10 @@ export function clientUrlProblem(uri: string, allowed: readonly Cidr[]): string 
   if (host === '') return 'missing host';
   if (isLocalhostName(host)) {
     const loopbackAllowed = isAddressAllowed('127.0.0.1', allowed) || isAddressAllowed('::1', allowed);
-    return loopbackAllowed ? null : 'host is not allowed';
+    return loopbackAllowed ? null : `host is not allowed: ${host} is loopback; ${allowHint('127.0.0.0/8')}`;
   }
-  if (isIpLiteral(host) && !isAddressAllowed(host, allowed)) return 'address is not allowed';
+  if (isIpLiteral(host) && !isAddressAllowed(host, allowed)) {
+    return `address is not allowed: ${host} is not a public address; ${allowHint(suggestedRange(host))}`;
+  }
   return null;
 }

@@ -6,6 +6,8 @@ import type { Webhook } from '../domain/webhook.js';
 import type { AccountService } from '../services/account-service.js';
 import type { AttemptService } from '../services/attempt-service.js';
 import type { AuthService } from '../services/auth-service.js';
+import type { DeliveryService } from '../services/delivery-service.js';
+import type { StatsService } from '../services/stats-service.js';
 import type { WebhookService } from '../services/webhook-service.js';
 import type { Validator } from '../validation/validator.js';
 import type { EventIntake } from '../delivery/intake/event-intake.js';
@@ -13,7 +15,8 @@ import type { Metrics } from '../metrics.js';
 import type { EnvelopeSettings } from './envelope.js';
 
 export interface HealthReport {
-  ready: boolean;
+  /** ready: everything configured is up; degraded: serving, but a configured broker is not up; unavailable: the store is down. */
+  status: 'ready' | 'degraded' | 'unavailable';
   checks: Record<string, { status: 'up' | 'down' | 'disabled' | 'connecting'; detail?: string }>;
 }
 
@@ -23,6 +26,8 @@ export interface HttpDeps {
   accounts: AccountService;
   webhooks: WebhookService;
   attempts: AttemptService;
+  stats: StatsService;
+  deliveries: DeliveryService;
   validator: Validator;
   /** The hook types, their modifiers and which are offered. */
   catalog: HookCatalog;
@@ -34,6 +39,8 @@ export interface HttpDeps {
   /** Widest window of one attempts query, seconds (Crossbar's maximum_range). */
   maxAttemptRangeSeconds: number;
   health: () => Promise<HealthReport>;
+  /** Where the built console lives (dist/console). */
+  consoleDir: string;
   /** Present when the delivery pipeline runs. */
   events?: EventIntake;
   /** Sends a ping to a hook now and reports the answer. */

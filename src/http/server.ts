@@ -8,6 +8,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { Logger } from 'pino';
 import { MethodNotAllowedError, RouteNotFoundError } from '../errors.js';
+import { consoleMiddleware } from './console.js';
 import type { HttpDeps } from './deps.js';
 import { errorMiddleware } from './errors.js';
 import { accountParam } from './middleware/auth.js';
@@ -16,9 +17,11 @@ import { requestContext } from './middleware/request-context.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiAuthRoutes } from './routes/api-auth.js';
 import { attemptRoutes } from './routes/attempts.js';
+import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { hookTypeRoutes } from './routes/hook-types.js';
 import { schemaRoutes } from './routes/schemas.js';
+import { statsRoutes } from './routes/stats.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { AppState } from './state.js';
 
@@ -30,6 +33,8 @@ function apiRouter(prefix: string, deps: HttpDeps): Router<AppState> {
   hookTypeRoutes(router, deps);
   // Registered before the `/webhooks/:hookId` routes: literal segments shadow hook ids.
   attemptRoutes(router, deps);
+  statsRoutes(router, deps);
+  deliveryRoutes(router, deps);
   webhookRoutes(router, deps);
   accountRoutes(router, deps);
   eventRoutes(router, deps);
@@ -58,6 +63,7 @@ export function buildHttpApp(deps: HttpDeps, log: Logger): Koa<AppState> {
   );
   app.use(requestContext(log));
   app.use(errorMiddleware(deps.envelope));
+  app.use(consoleMiddleware(deps.consoleDir));
   app.use(jsonBody(deps.bodyLimitBytes, deps.jsonLimits.maxDepth));
   // Unmatched requests fall out of the routers untouched; answered here, after allowedMethods
   // had its chance to turn a known path with the wrong verb into a 405.
@@ -69,8 +75,9 @@ export function buildHttpApp(deps: HttpDeps, log: Logger): Koa<AppState> {
   const health = new Router<AppState>();
   health.get('/health', async (ctx) => {
     const report = await deps.health();
-    ctx.status = report.ready ? 200 : 503;
-    ctx.body = { status: report.ready ? 'ok' : 'unavailable', checks: report.checks };
+    // Degraded still serves (API, POST /v2/events, retries): 200, so orchestrators keep it in.
+    ctx.status = report.status === 'unavailable' ? 503 : 200;
+    ctx.body = { status: report.status, checks: report.checks };
   });
   health.get('/metrics', async (ctx) => {
     ctx.set('Content-Type', deps.metrics.registry.contentType);

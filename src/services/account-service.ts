@@ -29,6 +29,13 @@ export interface AccountServiceOptions {
   managedByKazoo?: boolean;
 }
 
+/** The master account, and where its API key comes from (for the start-up summary). */
+export interface BootstrappedMaster {
+  account: AccountRecord;
+  /** setting: CALLHOOK_MASTER_API_KEY; generated: just now, logged once; stored: generated at an earlier start. */
+  keySource: 'setting' | 'generated' | 'stored';
+}
+
 export class AccountService {
   constructor(
     private readonly store: Store,
@@ -40,13 +47,15 @@ export class AccountService {
    * Makes sure a master account exists and carries the configured API key. Several instances
    * may start at once: the store refuses a second root, and the loser reads the winner's.
    */
-  async bootstrapMaster(options: { apiKey?: string; name: string }, log: Logger): Promise<AccountRecord> {
+  async bootstrapMaster(options: { apiKey?: string; name: string }, log: Logger): Promise<BootstrappedMaster> {
     let master = await this.store.getMasterAccount();
+    let generated = false;
     if (master === null) {
       const apiKey = options.apiKey ?? newApiKey();
       try {
         master = await this.store.createAccount({ id: newId(), parentId: null, tree: [], apiKey, doc: { name: options.name } });
         if (options.apiKey === undefined) {
+          generated = true;
           log.warn(
             { account_id: master.id, api_key: apiKey },
             'created the master account with a generated API key; set CALLHOOK_MASTER_API_KEY to choose it',
@@ -64,7 +73,7 @@ export class AccountService {
       master = await this.store.updateAccount(master.id, master.revision, { doc: master.doc, apiKey: options.apiKey });
       log.info({ account_id: master.id }, 'master API key set from CALLHOOK_MASTER_API_KEY');
     }
-    return master;
+    return { account: master, keySource: options.apiKey !== undefined ? 'setting' : generated ? 'generated' : 'stored' };
   }
 
   /**

@@ -9,11 +9,13 @@
  * - dates are `Date` objects with millisecond precision;
  * - a `limit` of 0 or less means none (never "no limit", as a driver may read it).
  */
+import type { AttemptCondition } from '../domain/attempt-filters.js';
 import type { HealthSample, HookHealth } from '../domain/disable-policy.js';
 import type { JsonObject } from '../domain/json.js';
+import type { LatencyHistogram } from '../domain/latency-histogram.js';
 import type { InlineHook, Webhook, WebhookDraft } from '../domain/webhook.js';
 
-export type { HealthSample, HookHealth, InlineHook, Webhook, WebhookDraft };
+export type { AttemptCondition, HealthSample, HookHealth, InlineHook, LatencyHistogram, Webhook, WebhookDraft };
 
 export interface PageRequest {
   /** Maximum items to return; `undefined` means all (Crossbar's `paginate=false`). */
@@ -76,6 +78,41 @@ export interface AttemptQuery extends PageRequest {
   /** Inclusive bounds on createdAt. */
   from: Date;
   to: Date;
+  /** Crossbar's filter_* on the attempt's fields, ANDed; applied by the store so paging stays exact. */
+  conditions?: readonly AttemptCondition[];
+}
+
+/** One delivery attempt's share of its hook's hourly tally (pings are not deliveries: none). */
+export interface AttemptTally {
+  hookId: string;
+  at: Date;
+  succeeded: boolean;
+  durationMs: number;
+}
+
+/** A hook's delivery attempts in one hour, summed as they are recorded. */
+export interface AttemptHour {
+  hookId: string;
+  /** The start of the hour (UTC). */
+  hour: Date;
+  succeeded: number;
+  failed: number;
+  lastSuccessAt: Date | null;
+  lastFailureAt: Date | null;
+  latency: LatencyHistogram;
+}
+
+export interface AttemptHourQuery {
+  /** One hook's hours; all of the account's hooks when absent. */
+  hookId?: string;
+  /** Hours starting at or after `from` and before `to`. */
+  from: Date;
+  to: Date;
+}
+
+export interface LastAttemptTimes {
+  lastSuccessAt: Date | null;
+  lastFailureAt: Date | null;
 }
 
 export interface AccountStore {
@@ -146,6 +183,12 @@ export interface AttemptStore {
    * (callers loop, so no single call holds the store for long). Returns how many were removed.
    */
   deleteAttemptsBefore(cutoff: Date, limit: number): Promise<number>;
+  /** Hourly tallies (see AttemptTally), oldest hour first, then by hook id. */
+  listAttemptHours(accountId: string, query: AttemptHourQuery): Promise<AttemptHour[]>;
+  /** The hook's latest success and failure over every hour still kept (null when none). */
+  lastAttemptTimes(accountId: string, hookId: string): Promise<LastAttemptTimes>;
+  /** Retention sweep across all accounts: removes at most `limit` tallies of hours starting before `cutoff`. */
+  deleteAttemptHoursBefore(cutoff: Date, limit: number): Promise<number>;
 }
 
 export interface SettingStore {
@@ -208,7 +251,12 @@ export interface AttemptOutcome {
   outcome: DeliveryOutcome;
   attempt: AttemptRecord | null;
   health?: { hookId: string; sample: HealthSample };
+  /** Added to the hook's hourly tally, whether or not the attempt itself is logged. */
+  tally?: AttemptTally;
 }
+
+/** What `resendDelivery` found: put back in line, being sent right now, or not stored (any more). */
+export type ResendResult = { outcome: 'requeued'; delivery: DeliveryRecord } | { outcome: 'busy' } | { outcome: 'missing' };
 
 export interface RecordedOutcome {
   /** False when the lease had moved on (or the delivery was gone): the outcome was not applied. */
@@ -255,6 +303,14 @@ export interface DeliveryStore {
    * pending, due now, attempt count reset, same ids. Returns how many.
    */
   requeueFailedDeliveries(accountId: string, hookId: string, since: Date, limit: number): Promise<number>;
+  /**
+   * Puts one delivery of the hook back in line whatever its state (delivered, failed, cancelled or
+   * waiting for a retry): pending, due `now`, attempt count reset, same id. A delivery under a live
+   * lease (an attempt in flight) is left alone: 'busy'.
+   */
+  resendDelivery(accountId: string, hookId: string, deliveryId: string, now: Date): Promise<ResendResult>;
+  /** Pending deliveries of the hook that have failed at least once, counted up to `cap`. */
+  countPendingRetries(accountId: string, hookId: string, cap: number): Promise<number>;
   /** Pending deliveries across all accounts (metrics gauge). */
   countPendingDeliveries(): Promise<number>;
   /** Pending deliveries per hook, across all accounts, the `limit` largest first (metrics gauge). */

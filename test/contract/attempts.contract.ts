@@ -126,4 +126,67 @@ export function attemptContract(test: StoreTest): void {
     assert.equal((await store.listAttempts(b, range)).items.length, 1);
     assert.equal(await store.deleteAttemptsBefore(at(0), 100), 0);
   });
+
+  test('listAttempts applies filter conditions in the store, so pages stay full and exact', async (store) => {
+    const accountId = newId();
+    const hookA = newId();
+    const hookB = newId();
+    const made: AttemptRecord[] = [];
+    for (let i = 0; i < 12; i++) {
+      const failed = i % 3 === 0;
+      const doc = {
+        hook_event: i % 2 === 0 ? 'CHANNEL_CREATE' : 'CHANNEL_DESTROY',
+        result: failed ? 'failure' : 'success',
+        method: 'post',
+        ...(failed ? { reason: 'bad response code', resp_status_code: '500' } : { resp_status_code: '200' }),
+      };
+      made.push(buildAttempt(accountId, i < 6 ? hookA : hookB, at(i * 10), { doc }));
+    }
+    for (const attempt of made) await store.insertAttempt(accountId, attempt);
+    const ids = (pick: (a: AttemptRecord) => boolean): string[] =>
+      made
+        .filter(pick)
+        .sort(newestFirst)
+        .map((a) => a.id);
+    const list = async (query: Partial<AttemptQuery>): Promise<string[]> =>
+      (await allPages(store, accountId, { ...range, limit: 2, ...query })).flat().map((a) => a.id);
+
+    assert.deepEqual(
+      await list({ conditions: [{ field: 'result', value: 'failure', negate: false }] }),
+      ids((a) => a.doc['result'] === 'failure'),
+    );
+    assert.deepEqual(
+      await list({ hookId: hookB, conditions: [{ field: 'result', value: 'success', negate: false }] }),
+      ids((a) => a.hookId === hookB && a.doc['result'] === 'success'),
+    );
+    assert.deepEqual(
+      await list({
+        conditions: [
+          { field: 'hook_event', value: 'CHANNEL_CREATE', negate: false },
+          { field: 'resp_status_code', value: '500', negate: true },
+        ],
+      }),
+      ids((a) => a.doc['hook_event'] === 'CHANNEL_CREATE' && a.doc['resp_status_code'] !== '500'),
+    );
+    assert.deepEqual(
+      await list({ conditions: [{ field: 'hook_id', value: hookA, negate: true }] }),
+      ids((a) => a.hookId !== hookA),
+    );
+    // filter_not_ on a field some attempts lack: those attempts differ from any value.
+    assert.deepEqual(
+      await list({ conditions: [{ field: 'reason', value: 'bad response code', negate: true }] }),
+      ids((a) => a.doc['reason'] === undefined),
+    );
+    assert.deepEqual(await list({ conditions: [{ field: 'client_error', value: 'timeout', negate: false }] }), []);
+    assert.deepEqual(
+      await list({
+        conditions: [
+          { field: 'result', value: 'failure', negate: false },
+          { field: 'result', value: 'failure', negate: true },
+        ],
+      }),
+      [],
+      'conditions are ANDed',
+    );
+  });
 }

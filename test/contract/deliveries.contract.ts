@@ -312,4 +312,54 @@ export function deliveryContract(test: StoreTest): void {
     assert.ok((await store.getDelivery(a, batch[3]?.id ?? '')) !== null);
     assert.equal(await store.countPendingDeliveries(), 1);
   });
+
+  test('resendDelivery puts one delivery of the hook back in line with fresh retries, unless it is in flight', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    const delivered = buildDelivery(accountId, hookId, at(0), { status: 'delivered', attemptCount: 2 });
+    const failed = buildDelivery(accountId, hookId, at(0), { status: 'failed', attemptCount: 4 });
+    const waiting = buildDelivery(accountId, hookId, at(600_000), { status: 'pending', attemptCount: 1 });
+    const inFlight = buildDelivery(accountId, hookId, at(-1000));
+    await store.insertDeliveries([delivered, failed, waiting, inFlight]);
+    const now = at(1000);
+    assert.deepEqual(await leased(store, 'me', now, 10), [inFlight.id]);
+
+    for (const original of [delivered, failed, waiting]) {
+      const result = await store.resendDelivery(accountId, hookId, original.id, now);
+      assert.equal(result.outcome, 'requeued');
+      const back = await store.getDelivery(accountId, original.id);
+      assert.deepEqual(
+        [back?.status, back?.attemptCount, back?.nextAttemptAt.getTime(), back?.leaseOwner],
+        ['pending', 0, now.getTime(), null],
+      );
+      assert.deepEqual(back?.payload, original.payload, 'the same payload under the same id');
+      if (result.outcome === 'requeued') assert.equal(result.delivery.id, original.id);
+    }
+    assert.deepEqual(await store.resendDelivery(accountId, hookId, inFlight.id, now), { outcome: 'busy' });
+    assert.equal((await store.getDelivery(accountId, inFlight.id))?.leaseOwner, 'me', 'a live lease is left alone');
+    const afterLease = new Date(now.getTime() + lease + 1);
+    assert.equal(
+      (await store.resendDelivery(accountId, hookId, inFlight.id, afterLease)).outcome,
+      'requeued',
+      'an expired lease is no flight',
+    );
+    assert.deepEqual(await store.resendDelivery(accountId, newId(), delivered.id, now), { outcome: 'missing' }, 'another hook');
+    assert.deepEqual(await store.resendDelivery(newId(), hookId, delivered.id, now), { outcome: 'missing' }, 'another account');
+    assert.deepEqual(await store.resendDelivery(accountId, hookId, newId(), now), { outcome: 'missing' });
+  });
+
+  test('countPendingRetries counts a hook’s pending deliveries that failed before, up to the cap', async (store) => {
+    const accountId = newId();
+    const hookId = newId();
+    await store.insertDeliveries([
+      ...Array.from({ length: 4 }, () => buildDelivery(accountId, hookId, at(0), { attemptCount: 1 })),
+      buildDelivery(accountId, hookId, at(0), { attemptCount: 0 }),
+      buildDelivery(accountId, hookId, at(0), { status: 'failed', attemptCount: 3 }),
+      buildDelivery(accountId, newId(), at(0), { attemptCount: 2 }),
+      buildDelivery(newId(), hookId, at(0), { attemptCount: 2 }),
+    ]);
+    assert.equal(await store.countPendingRetries(accountId, hookId, 100), 4);
+    assert.equal(await store.countPendingRetries(accountId, hookId, 3), 3);
+    assert.equal(await store.countPendingRetries(accountId, hookId, 0), 0);
+  });
 }

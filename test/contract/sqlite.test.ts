@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDatabase } from '../../src/storage/sqlite/driver.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
+import { migrate } from '../../src/storage/sqlite/schema.js';
 import { at, buildChildAccount, buildDelivery, buildHook, buildRootAccount, newId, trickyDoc } from '../support/factories.js';
 import { WebhookCodec } from '../../src/storage/webhook-codec.js';
 import { Validator } from '../../src/validation/validator.js';
@@ -72,6 +73,43 @@ describe('sqlite store on disk', () => {
     raw.pragma('user_version = 999', { simple: true });
     raw.close();
     assert.throws(() => openSqliteStore({ file, codec }), /newer than this callhook knows/);
+  });
+
+  it('upgrades an attempts log written before filters and stats: columns and hourly counts filled in', async () => {
+    const file = join(dir, `${newId()}.db`);
+    const raw = openDatabase(file);
+    migrate(raw, 8); // the last version before attempt filters and hourly tallies
+    const accountId = newId();
+    const hookId = newId();
+    const insert = raw.prepare(
+      'INSERT INTO attempts (id, account_id, hook_id, created_at, doc) VALUES (@id, @accountId, @hookId, @at, @doc)',
+    );
+    const rows = [
+      { result: 'success', hook_event: 'CHANNEL_CREATE', at: at(0).getTime() },
+      { result: 'failure', hook_event: 'CHANNEL_CREATE', at: at(10).getTime() },
+      { result: 'failure', hook_event: 'ping', at: at(20).getTime() },
+    ];
+    for (const row of rows) {
+      insert.run({ id: newId(), accountId, hookId, at: row.at, doc: JSON.stringify({ result: row.result, hook_event: row.hook_event }) });
+    }
+    raw.close();
+    const store = openSqliteStore({ file, codec });
+    try {
+      const failures = await store.listAttempts(accountId, {
+        from: at(-1000),
+        to: at(1000),
+        conditions: [{ field: 'result', value: 'failure', negate: false }],
+      });
+      assert.equal(failures.items.length, 2);
+      const hours = await store.listAttemptHours(accountId, { from: new Date(0), to: at(3_600_000) });
+      assert.deepEqual(
+        hours.map((h) => [h.succeeded, h.failed, h.lastFailureAt?.getTime()]),
+        [[1, 1, at(10).getTime()]],
+        'pings are not counted',
+      );
+    } finally {
+      await store.close();
+    }
   });
 
   it('runs in an in-memory database too', async () => {

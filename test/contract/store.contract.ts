@@ -8,6 +8,7 @@ import type { Store } from '../../src/storage/store.js';
 import { WebhookCodec } from '../../src/storage/webhook-codec.js';
 import { Validator } from '../../src/validation/validator.js';
 import { accountContract } from './accounts.contract.js';
+import { attemptStatsContract } from './attempt-stats.contract.js';
 import { attemptContract } from './attempts.contract.js';
 import { callContract } from './calls.contract.js';
 import { deliveryContract } from './deliveries.contract.js';
@@ -50,6 +51,7 @@ export function runStoreContract(name: string, open: (codec: WebhookCodec) => Pr
     describe('accounts', () => accountContract(test));
     describe('webhooks', () => webhookContract(test));
     describe('attempts', () => attemptContract(test));
+    describe('attempt stats', () => attemptStatsContract(test));
     describe('deliveries', () => deliveryContract(test));
     describe('hook health', () => healthContract(test));
     describe('calls', () => callContract(test));

@@ -59,4 +59,16 @@ describe('destination address policy', () => {
     assert.equal(clientUrlProblem('http://localhost:8080/x', loopback), null);
     assert.equal(clientUrlProblem('http://127.0.0.1:8080/x', loopback), null);
   });
+
+  it('names the setting that would allow a refused address, with a range to put in it', () => {
+    assert.match(
+      clientUrlProblem('http://localhost:8080/x', []) ?? '',
+      /loopback; set CALLHOOK_ALLOWED_NETWORKS \(e\.g\. 127\.0\.0\.0\/8\)/,
+    );
+    assert.match(clientUrlProblem('http://127.0.0.1:8080/x', []) ?? '', /CALLHOOK_ALLOWED_NETWORKS \(e\.g\. 127\.0\.0\.0\/8\)/);
+    assert.match(clientUrlProblem('http://10.1.2.3/x', []) ?? '', /CALLHOOK_ALLOWED_NETWORKS \(e\.g\. 10\.0\.0\.0\/8\)/);
+    assert.match(clientUrlProblem('http://192.168.7.7/x', []) ?? '', /e\.g\. 192\.168\.0\.0\/16/);
+    assert.match(clientUrlProblem('http://169.254.169.254/x', []) ?? '', /e\.g\. 169\.254\.169\.254\/32/);
+    assert.match(clientUrlProblem('http://[::1]/x', []) ?? '', /e\.g\. ::1\/128/);
+  });
 });

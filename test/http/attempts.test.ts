@@ -113,4 +113,78 @@ describe('attempts log', () => {
     const reply = await client.request('GET', `/v2/accounts/${account.id}/webhooks/${'f'.repeat(32)}/attempts`, { token: account.token });
     assert.equal(reply.status, 404);
   });
+
+  it('honours filter_* in the store, with exact pages, and refuses filters it cannot apply', async () => {
+    const get = async (query: string): Promise<{ status: number; items: Attempt[]; next: unknown; body: unknown }> => {
+      const reply = await client.request('GET', `/v2/accounts/${account.id}/webhooks/attempts?${query}`, { token: account.token });
+      return { status: reply.status, items: dataOf<Attempt[]>(reply) ?? [], next: reply.body['next_start_key'], body: reply.body };
+    };
+    const failures = await get('filter_result=failure');
+    assert.deepEqual(
+      failures.items.map((a) => a.n),
+      [5],
+      'filter_result=failure returns failures only',
+    );
+    const successes = await get('filter_result=success&page_size=2');
+    assert.deepEqual(
+      successes.items.map((a) => a.result),
+      ['success', 'success'],
+    );
+    assert.notEqual(successes.next, undefined, 'a full page of matches points to the next');
+    assert.deepEqual(
+      (await get(`filter_hook_id=${hookB}&filter_not_result=failure`)).items.map((a) => a.n),
+      [3, 1],
+    );
+    assert.deepEqual((await get('filter_hook_event=CHANNEL_DESTROY')).items, []);
+    assert.deepEqual(
+      (await get(`filter_hook_event=CHANNEL_CREATE&filter_hook_id=${hookA}`)).items.map((a) => a.n),
+      [4, 2, 0],
+    );
+    const perHook = await client.request('GET', `/v2/accounts/${account.id}/webhooks/${hookA}/attempts?filter_result=failure`, {
+      token: account.token,
+    });
+    assert.deepEqual(dataOf<Attempt[]>(perHook), []);
+
+    const unknown = await get('filter_req_body=x');
+    assert.equal(unknown.status, 400);
+    assert.match(JSON.stringify(unknown.body), /invalid_filter.*cannot be filtered on/);
+    assert.match(JSON.stringify(unknown.body), /"filterable":\["hook_id"/, 'the error lists what can be filtered');
+  });
+
+  it('takes created_from/created_to in ISO 8601 as well as Gregorian seconds', async () => {
+    const iso = (ms: number): string => encodeURIComponent(new Date(ms).toISOString());
+    const windowed = await client.request(
+      'GET',
+      `/v2/accounts/${account.id}/webhooks/attempts?created_from=${iso(now - 4 * 60_000 - 1000)}&created_to=${iso(now - 2 * 60_000)}`,
+      { token: account.token },
+    );
+    assert.equal(windowed.status, 200);
+    assert.deepEqual(
+      dataOf<Attempt[]>(windowed).map((a) => a.n),
+      [4, 3, 2],
+    );
+    const mixed = await client.request(
+      'GET',
+      `/v2/accounts/${account.id}/webhooks/attempts?created_from=${unixMsToGregorian(now - 4 * 60_000 - 1000)}&created_to=${iso(now - 2 * 60_000)}`,
+      { token: account.token },
+    );
+    assert.deepEqual(
+      dataOf<Attempt[]>(mixed).map((a) => a.n),
+      [4, 3, 2],
+    );
+    const zoneless = await client.request('GET', `/v2/accounts/${account.id}/webhooks/attempts?created_from=2026-01-30T10:00:00`, {
+      token: account.token,
+    });
+    assert.equal(zoneless.status, 400);
+    assert.match(JSON.stringify(zoneless.body.data), /created_from.*no zone/);
+    const inverted = await client.request(
+      'GET',
+      `/v2/accounts/${account.id}/webhooks/attempts?created_from=2026-01-30&created_to=2026-01-29`,
+      {
+        token: account.token,
+      },
+    );
+    assert.equal(inverted.status, 400);
+    assert.match(JSON.stringify(inverted.body.data), /created_to 2026-01-29 is prior to created_from 2026-01-30/);
+  });
 });

@@ -6,6 +6,7 @@
  */
 import type { Logger } from 'pino';
 import { type DisableRule, disableReason, failuresToKeep, shouldDisable } from '../../domain/disable-policy.js';
+import type { JsonObject } from '../../domain/json.js';
 import type { Webhook } from '../../domain/webhook.js';
 import type { AttemptOutcome, DeliveryRecord, RecordedOutcome, Store } from '../../storage/store.js';
 import type { AttemptReport, OutcomeSink } from '../send/ports.js';
@@ -22,6 +23,11 @@ export interface OutcomeRecorderOptions {
 export type DisableHook = (hook: Webhook, reason: string, label: 'gone' | 'failures') => Promise<unknown>;
 
 const goneReason = 'the receiver answered 410 Gone';
+
+function durationOf(doc: JsonObject): number {
+  const ms = doc['duration_ms'];
+  return typeof ms === 'number' ? ms : 0;
+}
 
 export class OutcomeRecorder implements OutcomeSink {
   private readonly batch: Batcher<AttemptOutcome, RecordedOutcome>;
@@ -50,10 +56,13 @@ export class OutcomeRecorder implements OutcomeSink {
       outcome: { status: decision.status, attemptCount: decision.attemptsMade, nextAttemptAt: decision.nextAttemptAt },
       attempt: decision.succeeded && !this.options.logSuccessfulAttempts ? null : attempt,
       // An interrupted attempt says nothing about the receiver, and a hook carried by its delivery
-      // (callflow webhook action) has no health to keep: no sample for either.
+      // (callflow webhook action) has no health to keep and no stats to show: no sample, no tally.
       ...(decision.interrupted || !stored
         ? {}
-        : { health: { hookId: hook.id, sample: { succeeded: decision.succeeded, at, keep: failuresToKeep(this.options.disableRule) } } }),
+        : {
+            health: { hookId: hook.id, sample: { succeeded: decision.succeeded, at, keep: failuresToKeep(this.options.disableRule) } },
+            tally: { hookId: hook.id, at, succeeded: decision.succeeded, durationMs: durationOf(attempt.doc) },
+          }),
     });
     // The lease moved on (we were too slow) or the delivery went with its hook: the attempt
     // stands in the log; the outbox record belongs to whoever holds it now.

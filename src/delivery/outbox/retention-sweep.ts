@@ -44,6 +44,8 @@ export class RetentionSweep {
     const old = new Date(now - this.options.retentionMs);
     const recent = new Date(now - this.options.finishedRetentionMs);
     const attempts = await chunked(() => this.store.deleteAttemptsBefore(old, sweepChunk));
+    // Hourly tallies go with the attempts they count (an hour still partly kept stays).
+    await chunked(() => this.store.deleteAttemptHoursBefore(new Date(old.getTime() - 3_600_000), sweepChunk));
     const failed = await chunked(() => this.store.deleteFinishedDeliveriesBefore(old, ['failed'], sweepChunk));
     const finished = await chunked(() => this.store.deleteFinishedDeliveriesBefore(recent, ['delivered', 'cancelled'], sweepChunk));
     const calls = await chunked(() => this.store.deleteExpiredCalls(new Date(now), sweepChunk));

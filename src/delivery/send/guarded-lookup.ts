@@ -13,7 +13,10 @@ export class BlockedAddressError extends Error {
     readonly hostname: string,
     readonly addresses: readonly string[],
   ) {
-    super(`${hostname} resolves only to addresses callhook may not contact (${addresses.join(', ')})`);
+    super(
+      `${hostname} resolves only to addresses callhook may not contact (${addresses.join(', ')}); ` +
+        'add their range to CALLHOOK_ALLOWED_NETWORKS to allow them',
+    );
   }
 }
 

@@ -10,6 +10,9 @@ import type { AppState } from '../state.js';
 
 const saneRequestId = /^[\w.:@-]{1,128}$/;
 
+/** Probed every few seconds by orchestrators and scrapers: a line each would drown the log. */
+const quietPaths = new Set(['/health', '/metrics']);
+
 function tokenOf(header: string | undefined, query: unknown, authorization: string | undefined): string {
   if (header !== undefined && header !== '') return header;
   if (typeof query === 'string' && query !== '') return query;
@@ -30,7 +33,8 @@ export function requestContext(log: Logger): Middleware<AppState> {
       await next();
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      const level = quietPaths.has(ctx.path) && ctx.status < 500 ? 'debug' : 'info';
+      ctx.state.log[level]({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
     }
   };
 }

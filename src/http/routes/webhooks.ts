@@ -12,7 +12,7 @@ import { requestData } from '../state.js';
 import { sendSample, sendSamples } from './hook-types.js';
 
 /** Literal path segments that shadow hook ids, as in Crossbar. */
-const reservedIds = new Set(['attempts', 'samples']);
+const reservedIds = new Set(['attempts', 'samples', 'stats']);
 
 function accountId(ctx: RouteContext): string {
   const account = ctx.state.account;

@@ -134,6 +134,7 @@ export function accountStore(c: Collections): AccountStore {
       await c.webhooks.deleteMany(owned);
       await c.hookHealth.deleteMany({ '_id.accountId': { $in: ids } });
       await c.attempts.deleteMany(owned);
+      await c.attemptHours.deleteMany(owned);
       await c.deliveries.deleteMany(owned);
       await c.calls.deleteMany({ '_id.accountId': { $in: ids } });
       await c.callEvents.deleteMany({ '_id.accountId': { $in: ids } });

@@ -1,11 +1,20 @@
 import type { Filter } from 'mongodb';
+import type { AttemptFilterField } from '../../domain/attempt-filters.js';
 import type { AttemptStore } from '../store.js';
+import { attemptHourStore } from './attempt-hours.js';
 import { decodeTimeCursor, encodeTimeCursor } from '../../domain/page-cursor.js';
 import { type AttemptDocument, type Collections, toAttempt, toAttemptDocument } from './documents.js';
 import { conflictOnDuplicate } from './errors.js';
 
+/** Where each filterable field lives in the stored document. */
+function pathOf(field: AttemptFilterField): string {
+  return field === 'hook_id' ? 'hookId' : `doc.${field}`;
+}
+
 export function attemptStore(c: Collections): AttemptStore {
   return {
+    ...attemptHourStore(c),
+
     async insertAttempt(accountId, attempt) {
       // The account in the signature is the scope; it wins over whatever the record says.
       await conflictOnDuplicate(() => c.attempts.insertOne(toAttemptDocument({ ...attempt, accountId })), `attempt ${attempt.id} exists`);
@@ -17,6 +26,9 @@ export function attemptStore(c: Collections): AttemptStore {
         ...(query.hookId !== undefined ? { hookId: query.hookId } : {}),
         createdAt: { $gte: query.from, $lte: query.to },
       };
+      // $ne also matches a missing field, as Crossbar's filter_not_ does.
+      const conditions = (query.conditions ?? []).map((c) => ({ [pathOf(c.field)]: c.negate ? { $ne: c.value } : c.value }));
+      if (conditions.length > 0) filter.$and = conditions as Filter<AttemptDocument>[];
       if (query.startKey !== undefined) {
         // Resume at the cursor's row (inclusive) in (createdAt desc, _id desc) order.
         const start = decodeTimeCursor(query.startKey);

@@ -141,6 +141,22 @@ export function deliveryStore(c: Collections): Omit<DeliveryStore, 'recordOutcom
       return result.modifiedCount;
     },
 
+    async resendDelivery(accountId, hookId, deliveryId, now) {
+      const doc = await c.deliveries.findOneAndUpdate(
+        { _id: deliveryId, accountId, hookId, $or: [{ leaseExpiresAt: null }, { leaseExpiresAt: { $lte: now } }] },
+        { $set: { status: 'pending', attemptCount: 0, nextAttemptAt: now, leaseOwner: null, leaseExpiresAt: null, updatedAt: now } },
+        { returnDocument: 'after' },
+      );
+      if (doc !== null) return { outcome: 'requeued', delivery: toDelivery(doc) };
+      const exists = (await c.deliveries.countDocuments({ _id: deliveryId, accountId, hookId }, { limit: 1 })) > 0;
+      return exists ? { outcome: 'busy' } : { outcome: 'missing' };
+    },
+
+    async countPendingRetries(accountId, hookId, cap) {
+      if (cap <= 0) return 0;
+      return c.deliveries.countDocuments({ accountId, hookId, status: 'pending', attemptCount: { $gt: 0 } }, { limit: cap });
+    },
+
     async countPendingDeliveries() {
       return c.deliveries.countDocuments({ status: 'pending' });
     },

@@ -72,6 +72,19 @@ export interface InstanceDocument {
   heartbeatAt: Date;
 }
 
+/** `_id` = `accountId:hookId:hour-ms`; one hook's attempts in one hour (see AttemptHour). */
+export interface AttemptHourDocument {
+  _id: string;
+  accountId: string;
+  hookId: string;
+  hour: Date;
+  succeeded: number;
+  failed: number;
+  lastSuccessAt?: Date;
+  lastFailureAt?: Date;
+  latency?: Record<string, number>;
+}
+
 export interface SettingDocument {
   _id: string;
   value: string;
@@ -82,6 +95,7 @@ export function collections(db: Db) {
     accounts: db.collection<AccountDocument>('accounts'),
     webhooks: db.collection<WebhookDocument>('webhooks'),
     attempts: db.collection<AttemptDocument>('attempts'),
+    attemptHours: db.collection<AttemptHourDocument>('attempt_hours'),
     deliveries: db.collection<DeliveryDocument>('deliveries'),
     settings: db.collection<SettingDocument>('settings'),
     hookHealth: db.collection<HookHealthDocument>('hook_health_by_account'),
@@ -105,7 +119,13 @@ export const indexes: Record<keyof Collections, IndexDescription[]> = {
   attempts: [
     { key: { accountId: 1, createdAt: -1, _id: -1 }, name: 'account_time' },
     { key: { accountId: 1, hookId: 1, createdAt: -1, _id: -1 }, name: 'hook_time' },
+    { key: { accountId: 1, 'doc.result': 1, createdAt: -1, _id: -1 }, name: 'account_result_time' },
     { key: { createdAt: 1 }, name: 'retention' },
+  ],
+  attemptHours: [
+    { key: { accountId: 1, hookId: 1, hour: -1 }, name: 'hook_hour' },
+    { key: { accountId: 1, hour: 1 }, name: 'account_hour' },
+    { key: { hour: 1 }, name: 'retention' },
   ],
   deliveries: [
     { key: { status: 1, nextAttemptAt: 1, _id: 1 }, name: 'due' },

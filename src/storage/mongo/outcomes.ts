@@ -6,7 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { groupSamples } from '../health-batch.js';
+import { groupTallies } from '../hour-batch.js';
 import type { AttemptOutcome, HookHealth, RecordedOutcome } from '../store.js';
+import { addHours } from './attempt-hours.js';
 import { finishUpdate } from './deliveries.js';
 import { toAttemptDocument, type Collections } from './documents.js';
 import { applyHealthSamples } from './health.js';
@@ -21,6 +23,7 @@ export function outcomeRecorder(c: Collections): (entries: readonly AttemptOutco
     if (attempts.length > 0) await c.attempts.insertMany(attempts, { ordered: false });
     const after: Array<HookHealth | null> = entries.map(() => null);
     await applyHealthSamples(c, groupSamples(entries), after);
+    await addHours(c, groupTallies(entries));
     const now = new Date();
     const tokens = entries.map(() => randomUUID());
     const result = await c.deliveries.bulkWrite(

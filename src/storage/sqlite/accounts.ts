@@ -6,7 +6,7 @@ import { conflictOnDuplicate } from './errors.js';
 import { type AccountRow, toAccount, toJson } from './rows.js';
 
 /** Every table keyed by account, for the tree delete. */
-const accountOwnedTables = ['webhooks', 'hook_health', 'attempts', 'deliveries', 'calls', 'call_events'] as const;
+const accountOwnedTables = ['webhooks', 'hook_health', 'attempts', 'attempt_hours', 'deliveries', 'calls', 'call_events'] as const;
 
 export function accountStore(db: Database): AccountStore {
   const insert = db.prepare<AccountRow, AccountRow>(

@@ -69,6 +69,20 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
        WHERE account_id = @accountId AND hook_id = @id AND status = 'failed' AND updated_at >= @since
        ORDER BY updated_at LIMIT @limit)`,
   );
+  const resend = db.prepare<Scoped & { hookId: string; now: number }, DeliveryRow>(
+    `UPDATE deliveries
+     SET status = 'pending', attempt_count = 0, next_attempt_at = @now, lease_owner = NULL, lease_expires_at = NULL, updated_at = @now
+     WHERE account_id = @accountId AND id = @id AND hook_id = @hookId AND (lease_expires_at IS NULL OR lease_expires_at <= @now)
+     RETURNING *`,
+  );
+  const byHookAndId = db.prepare<Scoped & { hookId: string }, { id: string }>(
+    'SELECT id FROM deliveries WHERE account_id = @accountId AND id = @id AND hook_id = @hookId',
+  );
+  // Counted through the (account_id, hook_id, status) index, and only up to the cap.
+  const pendingRetries = db.prepare<Scoped & { cap: number }, { n: number }>(
+    `SELECT count(*) AS n FROM (
+       SELECT 1 FROM deliveries WHERE account_id = @accountId AND hook_id = @id AND status = 'pending' AND attempt_count > 0 LIMIT @cap)`,
+  );
   const pending = db.prepare<Record<string, never>, { n: number }>(`SELECT count(*) AS n FROM deliveries WHERE status = 'pending'`);
   const pendingByHook = db.prepare<{ limit: number }, { hook_id: string; n: number }>(
     `SELECT hook_id, count(*) AS n FROM deliveries WHERE status = 'pending' GROUP BY hook_id ORDER BY n DESC LIMIT @limit`,
@@ -144,6 +158,17 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
     async requeueFailedDeliveries(accountId, hookId, since, limit) {
       if (limit <= 0) return 0;
       return requeue.run({ accountId, id: hookId, since: toMs(since), limit, now: Date.now() }).changes;
+    },
+
+    async resendDelivery(accountId, hookId, deliveryId, now) {
+      const row = resend.get({ accountId, id: deliveryId, hookId, now: toMs(now) });
+      if (row !== undefined) return { outcome: 'requeued', delivery: toDelivery(row) };
+      return byHookAndId.get({ accountId, id: deliveryId, hookId }) === undefined ? { outcome: 'missing' } : { outcome: 'busy' };
+    },
+
+    async countPendingRetries(accountId, hookId, cap) {
+      if (cap <= 0) return 0;
+      return pendingRetries.get({ accountId, id: hookId, cap })?.n ?? 0;
     },
 
     async countPendingDeliveries() {

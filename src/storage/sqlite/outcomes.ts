@@ -3,7 +3,9 @@
  * fsync, so the delivery worker's bookkeeping is grouped rather than committed one by one.
  */
 import { foldSamples, groupSamples } from '../health-batch.js';
+import { groupTallies } from '../hour-batch.js';
 import type { AttemptOutcome, HookHealth, RecordedOutcome } from '../store.js';
+import { prepareHourAdd } from './attempt-hours.js';
 import { prepareAttemptInsert } from './attempts.js';
 import { prepareFinish } from './deliveries.js';
 import type { Database } from './driver.js';
@@ -13,9 +15,11 @@ export function outcomeRecorder(db: Database): (entries: readonly AttemptOutcome
   const insertAttempt = prepareAttemptInsert(db);
   const finish = prepareFinish(db);
   const health = healthStatements(db);
+  const addHours = prepareHourAdd(db);
   const record = db.transaction((entries: readonly AttemptOutcome[]): RecordedOutcome[] => {
     const after: Array<HookHealth | null> = entries.map(() => null);
     for (const group of groupSamples(entries)) health.put(group, foldSamples(health.get(group), group, after));
+    addHours(groupTallies(entries));
     return entries.map((entry, index) => {
       if (entry.attempt !== null) insertAttempt(entry.accountId, entry.attempt);
       return { applied: finish(entry.accountId, entry.deliveryId, entry.owner, entry.outcome), health: after[index] ?? null };

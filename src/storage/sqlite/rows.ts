@@ -34,6 +34,9 @@ export type AttemptRow = {
   hook_id: string;
   created_at: number;
   doc: string;
+  /** Copies of the doc's fields, for filtering (see attempt filters). */
+  result: string | null;
+  hook_event: string | null;
 };
 
 export type DeliveryRow = {

@@ -149,18 +149,49 @@ const migrations: readonly string[] = [
     events = (SELECT count(*) FROM call_events e WHERE e.account_id = calls.account_id AND e.call_key = calls.call_key),
     bytes = (SELECT coalesce(sum(length(CAST(body AS BLOB))), 0) FROM call_events e WHERE e.account_id = calls.account_id AND e.call_key = calls.call_key);
   `,
+  `
+  -- The attempts log is filtered in the store (filter_result, filter_hook_event): the two fields
+  -- it is most often filtered on get columns, written with the row, and "failures only" an index.
+  ALTER TABLE attempts ADD COLUMN result TEXT;
+  ALTER TABLE attempts ADD COLUMN hook_event TEXT;
+  UPDATE attempts SET result = json_extract(doc, '$.result'), hook_event = json_extract(doc, '$.hook_event') WHERE json_valid(doc);
+  CREATE INDEX attempts_account_result ON attempts (account_id, result, created_at, id);
+
+  -- Delivery attempts rolled up per hook and hour as they are recorded, so stats cost the number of
+  -- hours asked for, not the number of attempts. latency: JSON object, histogram bucket → count.
+  CREATE TABLE attempt_hours (
+    account_id TEXT NOT NULL,
+    hook_id TEXT NOT NULL,
+    hour INTEGER NOT NULL,
+    succeeded INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    last_success_at INTEGER,
+    last_failure_at INTEGER,
+    latency TEXT NOT NULL,
+    PRIMARY KEY (account_id, hook_id, hour)
+  ) STRICT;
+  CREATE INDEX attempt_hours_account ON attempt_hours (account_id, hour);
+  CREATE INDEX attempt_hours_hour ON attempt_hours (hour);
+  -- Hours logged before this version: counts and last times from the log (no latency histogram).
+  INSERT INTO attempt_hours (account_id, hook_id, hour, succeeded, failed, last_success_at, last_failure_at, latency)
+  SELECT account_id, hook_id, (created_at / 3600000) * 3600000,
+         sum(result = 'success'), sum(result IS NOT 'success'),
+         max(CASE WHEN result = 'success' THEN created_at END), max(CASE WHEN result IS NOT 'success' THEN created_at END), '{}'
+  FROM attempts WHERE hook_event IS NOT 'ping' GROUP BY 1, 2, 3;
+  `,
 ];
 
 function versionOf(db: Database): number {
   return Number(db.pragma('user_version', { simple: true }));
 }
 
-export function migrate(db: Database): void {
+/** Applies the migrations up to `target` (all of them; tests stop earlier to build an old file). */
+export function migrate(db: Database, target = migrations.length): void {
   const found = versionOf(db);
   if (found > migrations.length) {
     throw new Error(`SQLite schema version ${found} is newer than this callhook knows (${migrations.length}); refusing to open`);
   }
-  migrations.forEach((sql, index) => {
+  migrations.slice(0, target).forEach((sql, index) => {
     const version = index + 1;
     // The version is read again under the write lock: another process opening the same file
     // may have applied this step while we waited.

@@ -83,7 +83,7 @@ describe('outbound HTTP client', () => {
       for (const url of [receiver.url(), `http://localhost:${receiver.port}/hook`, `http://[::ffff:127.0.0.1]:${receiver.port}/hook`]) {
         const outcome = await strict.send({ method: 'POST', url, headers: {} });
         assert.equal(outcome.kind, 'error', url);
-        assert.match(outcome.kind === 'error' ? outcome.error : '', /^blocked_address/, url);
+        assert.match(outcome.kind === 'error' ? outcome.error : '', /^blocked_address: .*CALLHOOK_ALLOWED_NETWORKS/, url);
       }
       assert.equal(receiver.requests.length, before, 'nothing reached the receiver');
     } finally {

@@ -8,7 +8,9 @@
  *   not fit is refused and waits in the store (the outbox parks it), so a hung receiver's backlog
  *   never fills memory nor the room intake waits for.
  * - Global in-flight slots are shared fairly: accounts with work take turns, and none holds more
- *   than its share while another waits.
+ *   than its share while another waits. One account alone never takes the last eighth of them:
+ *   slots held by hung receivers free up only at their timeout, so without that reserve another
+ *   account's first delivery would wait for one.
  */
 import { AdaptiveLimit, type LimitSignal } from '../../domain/adaptive-limit.js';
 import type { DeliveryJob } from './ports.js';
@@ -72,6 +74,11 @@ interface AccountShare {
 const laneIdleMs = 60_000;
 /** A new lane's round trip, until it has measured one. */
 const assumedRttMs = 100;
+
+/** Slots one account alone may not take: an eighth, at least one when there are two or more. */
+function reserveOf(maxInFlight: number): number {
+  return maxInFlight < 2 ? 0 : Math.max(1, Math.floor(maxInFlight / 8));
+}
 
 /** Per-destination lanes are keyed by hook; their origin names them in metrics. */
 export function routeOf(job: DeliveryJob): JobRoute {
@@ -204,6 +211,7 @@ export class Dispatcher<J> {
    * accounts' lanes are all at their limits), the slots go to whoever can use them.
    */
   private pump(): void {
+    const ceiling = this.options.maxInFlight - reserveOf(this.options.maxInFlight);
     let fairOnly = true;
     let idleTurns = 0;
     while (this.inFlight < this.options.maxInFlight && this.turns.length > 0) {
@@ -216,7 +224,8 @@ export class Dispatcher<J> {
       const share = this.shareOf(account);
       const waiting = this.turns.length + 1;
       const fair = Math.max(1, Math.floor(this.options.maxInFlight / waiting));
-      const taken = !fairOnly || waiting === 1 || share.inFlight < fair ? this.takeFrom(share) : undefined;
+      const within = share.inFlight < ceiling && (!fairOnly || waiting === 1 || share.inFlight < fair);
+      const taken = within ? this.takeFrom(share) : undefined;
       if (share.ready.length > 0) this.turns.push(account);
       if (taken === undefined) {
         idleTurns += 1;

@@ -15,8 +15,10 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { disableRule } from '../domain/disable-policy.js';
+import type { NetworkPolicy } from '../domain/network-policy.js';
 import type { Cidr } from '../domain/networks.js';
 import type { Webhook } from '../domain/webhook.js';
+import { WeightedGate } from '../lib/weighted-gate.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../storage/store.js';
 import type { Validator } from '../validation/validator.js';
@@ -55,6 +57,7 @@ export type PipelineOptions = Pick<
   | 'maxEventBytes'
   | 'heartbeatMs'
   | 'responseBodyLimitBytes'
+  | 'privateResponseBytes'
   | 'leaseSeconds'
   | 'pollIntervalMs'
   | 'reservedCcvKeys'
@@ -69,6 +72,7 @@ export type PipelineOptions = Pick<
   /** This instance's lease owner id. */
   owner: string;
   clusterId: string;
+  /** CALLHOOK_ALLOWED_NETWORKS: ranges every account may reach (each account may have more). */
   allowedNetworks: readonly Cidr[];
   userAgent: string;
 };
@@ -98,18 +102,23 @@ export class DeliveryPipeline {
     private readonly log: Logger,
   ) {
     const leaseMs = options.leaseSeconds * 1000;
-    const accounts = (this.accounts = new AccountDirectory(store));
+    const accounts = (this.accounts = new AccountDirectory(store, options.allowedNetworks));
+    const networksOf = (accountId: string): Promise<NetworkPolicy> => accounts.networksOf(accountId);
 
     // send/: what leaves this process.
-    this.http = new HttpClient({
-      timeoutMs: options.deliveryTimeoutMs,
-      allowedNetworks: options.allowedNetworks,
-      responseBodyLimit: options.responseBodyLimitBytes,
-      // Lanes limit requests per hook; many hooks may share an origin, so sockets are not the limit.
-      connectionsPerOrigin: options.maxInFlight,
-      userAgent: options.userAgent,
-    });
-    this.pinger = new Pinger(this.http, (accountId, attempt) => store.insertAttempt(accountId, attempt));
+    this.http = new HttpClient(
+      {
+        timeoutMs: options.deliveryTimeoutMs,
+        responseBodyLimit: options.responseBodyLimitBytes,
+        privateResponseBodyLimit: options.privateResponseBytes,
+        // Lanes limit requests per hook; many hooks may share an origin, so sockets are not the limit.
+        connectionsPerOrigin: options.maxInFlight,
+        userAgent: options.userAgent,
+      },
+      log,
+    );
+    const bodies = new WeightedGate(options.maxInFlightBytes);
+    this.pinger = new Pinger(this.http, networksOf, (accountId, attempt) => store.insertAttempt(accountId, attempt));
 
     // outbox/ ← send/: outcomes, and the hooks they turn off.
     const outcomes: OutcomeRecorder = new OutcomeRecorder(
@@ -123,13 +132,11 @@ export class DeliveryPipeline {
       log,
     );
     const worker = (this.worker = new DeliveryWorker(
-      this.http,
-      outcomes,
+      { http: this.http, outcomes, networksOf, bodies },
       {
         timeoutMs: options.deliveryTimeoutMs,
         retrySchedule: options.retrySchedule,
         maxBodyBytes: options.maxEventBytes * 4,
-        inFlightBodyBytes: options.maxInFlightBytes,
       },
       metrics,
       log,

@@ -3,6 +3,7 @@
  * format and signatures, its answer waited for, recorded in the attempts log, and returned.
  */
 import type { JsonObject } from '../../domain/json.js';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
 import { atendePayload } from '../../domain/payloads/atende.js';
 import { isSuccess } from '../../domain/retry-policy.js';
 import type { Webhook } from '../../domain/webhook.js';
@@ -14,6 +15,7 @@ import { attemptRecordFor, buildOutboundRequest } from './outbound-request.js';
 export class Pinger {
   constructor(
     private readonly http: HttpClient,
+    private readonly networksOf: (accountId: string) => Promise<NetworkPolicy>,
     /** Writes the ping's attempts-log entry. */
     private readonly log: (accountId: string, attempt: AttemptRecord) => Promise<void>,
   ) {}
@@ -24,7 +26,8 @@ export class Pinger {
     const id = newId();
     const now = Date.now();
     const built = buildOutboundRequest(hook, payload, id, now);
-    const outcome = await this.http.send(built.request);
+    const networks = await this.networksOf(hook.accountId);
+    const outcome = await this.http.send(built.request, { networks, accountId: hook.accountId, hookId: hook.id });
     const succeeded = outcome.kind === 'response' && isSuccess(outcome.status);
     await this.log(
       hook.accountId,

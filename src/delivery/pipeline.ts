@@ -40,7 +40,7 @@ import { DeliveryWorker } from './send/delivery-worker.js';
 import { Dispatcher, routeOf } from './send/dispatcher.js';
 import { HttpClient } from './send/http-client.js';
 import { Pinger } from './send/pinger.js';
-import type { DeliveryJob } from './send/ports.js';
+import { isPing, type SendJob } from './send/ports.js';
 
 /** The delivery settings of the Config, plus what the composition root works out. */
 export type PipelineOptions = Pick<
@@ -87,7 +87,7 @@ export class DeliveryPipeline {
   /** Accounts as fan-out sees them (cached briefly); the account mirror drops entries it changes. */
   readonly accounts: AccountDirectory;
   readonly pinger: Pinger;
-  readonly dispatcher: Dispatcher<DeliveryJob>;
+  readonly dispatcher: Dispatcher<SendJob>;
   private readonly http: HttpClient;
   private readonly worker: DeliveryWorker;
   private readonly scheduler: RetryScheduler;
@@ -118,7 +118,16 @@ export class DeliveryPipeline {
       log,
     );
     const bodies = new WeightedGate(options.maxInFlightBytes);
-    this.pinger = new Pinger(this.http, networksOf, (accountId, attempt) => store.insertAttempt(accountId, attempt));
+    const pinger = (this.pinger = new Pinger(
+      {
+        lanes: { offer: (job) => this.dispatcher.offer(job) },
+        http: this.http,
+        networksOf,
+        bodies,
+        record: (accountId, attempt) => store.insertAttempt(accountId, attempt),
+      },
+      { waitMs: options.deliveryTimeoutMs },
+    ));
 
     // outbox/ ← send/: outcomes, and the hooks they turn off.
     const outcomes: OutcomeRecorder = new OutcomeRecorder(
@@ -141,7 +150,7 @@ export class DeliveryPipeline {
       metrics,
       log,
     ));
-    this.dispatcher = new Dispatcher<DeliveryJob>(
+    this.dispatcher = new Dispatcher<SendJob>(
       {
         maxInFlight: options.maxInFlight,
         maxPerLane: options.maxConcurrencyPerDestination,
@@ -151,8 +160,12 @@ export class DeliveryPipeline {
         minQueuedPerLane: 16,
       },
       routeOf,
-      (job) => worker.run(job),
-      (error, job) => log.error({ err: error, delivery_id: job.delivery.id }, 'delivery attempt failed unexpectedly'),
+      (job) => (isPing(job) ? pinger.run(job) : worker.run(job)),
+      (error, job) =>
+        log.error(
+          isPing(job) ? { err: error, hook_id: job.hook.id } : { err: error, delivery_id: job.delivery.id },
+          'delivery attempt failed unexpectedly',
+        ),
       () => this.scheduler.wake(),
     );
 
@@ -234,7 +247,8 @@ export class DeliveryPipeline {
     const stopping = this.dispatcher.stop();
     const interrupted = this.http.interruptAll();
     if (interrupted > 0) this.log.info({ interrupted }, 'interrupted deliveries in flight; they go out again from the next claim');
-    await stopping;
+    // Dropped deliveries keep their leases (handed back in stop()); dropped pings are answered now.
+    for (const job of await stopping) if (isPing(job)) job.ping.settle({ kind: 'unsent', reason: 'stopping' });
   }
 
   /** Second half: outcomes written, every lease handed back for another instance, then gone. */

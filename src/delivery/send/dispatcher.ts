@@ -73,8 +73,8 @@ const laneIdleMs = 60_000;
 /** A new lane's round trip, until it has measured one. */
 const assumedRttMs = 100;
 
-/** Per-destination lanes are keyed by hook; their origin names them in metrics. */
-export function routeOf(job: DeliveryJob): JobRoute {
+/** Per-destination lanes are keyed by hook (deliveries and pings alike); their origin names them in metrics. */
+export function routeOf(job: Pick<DeliveryJob, 'hook'>): JobRoute {
   let destination = 'invalid';
   try {
     destination = new URL(job.hook.settings.uri).origin;

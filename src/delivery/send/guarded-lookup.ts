@@ -10,25 +10,31 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { parseAddress, type Address } from '../../domain/networks.js';
 
-/** Nothing the destination resolves to may be contacted for this account. */
-export class BlockedAddressError extends Error {
-  readonly code = 'EBLOCKED';
+/** A destination turned away at connect time, with what its name resolved to (for the operator only). */
+export abstract class RefusedDestinationError extends Error {
+  abstract readonly code: string;
   constructor(
     readonly hostname: string,
     readonly addresses: readonly string[],
+    message: string,
   ) {
-    super('the destination resolves only to addresses callhook may not contact');
+    super(message);
+  }
+}
+
+/** Nothing the destination resolves to may be contacted for this account. */
+export class BlockedAddressError extends RefusedDestinationError {
+  readonly code = 'EBLOCKED';
+  constructor(hostname: string, addresses: readonly string[]) {
+    super(hostname, addresses, 'the destination resolves only to addresses callhook may not contact');
   }
 }
 
 /** The public agent's refusal: the destination is not public, but it may be in an allowed range. */
-export class NotPublicError extends Error {
+export class NotPublicError extends RefusedDestinationError {
   readonly code = 'ENOTPUBLIC';
-  constructor(
-    readonly hostname: string,
-    readonly addresses: readonly string[],
-  ) {
-    super('the destination resolves to no public address');
+  constructor(hostname: string, addresses: readonly string[]) {
+    super(hostname, addresses, 'the destination resolves to no public address');
   }
 }
 

@@ -14,7 +14,7 @@ import { request, type Dispatcher } from 'undici';
 import type { NetworkPolicy } from '../../domain/network-policy.js';
 import { parseAddress, reachOf } from '../../domain/networks.js';
 import { OncePer } from '../../lib/once-per.js';
-import { BlockedAddressError, NotPublicError } from './guarded-lookup.js';
+import { BlockedAddressError, NotPublicError, RefusedDestinationError } from './guarded-lookup.js';
 import { OutboundAgents } from './outbound-agents.js';
 
 export interface HttpClientOptions {
@@ -55,11 +55,9 @@ export const blockedAddressError =
 /** Drain at most this much past the logged part before giving the socket up instead. */
 const drainLimit = 1_048_576;
 
-type Refused = BlockedAddressError | NotPublicError;
-
-function refusalIn(error: unknown): Refused | undefined {
+function refusalIn(error: unknown): RefusedDestinationError | undefined {
   for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 5; depth += 1) {
-    if (cause instanceof BlockedAddressError || cause instanceof NotPublicError) return cause;
+    if (cause instanceof RefusedDestinationError) return cause;
     cause = (cause as { cause?: unknown }).cause;
   }
   return undefined;
@@ -179,7 +177,7 @@ export class HttpClient {
     return { kind: 'response', status: response.statusCode, headers, body: text, truncated };
   }
 
-  private warnBlocked(scope: SendScope, refused: Refused): void {
+  private warnBlocked(scope: SendScope, refused: RefusedDestinationError): void {
     if (!this.blockedWarnings.due(`${scope.hookId} ${refused.hostname}`)) return;
     this.log.warn(
       { account_id: scope.accountId, hook_id: scope.hookId, host: refused.hostname, addresses: refused.addresses },

@@ -12,6 +12,8 @@ export abstract class AppError extends Error {
   abstract readonly code: string;
   /** The envelope's `data`. */
   abstract readonly details: unknown;
+  /** Sent as `Retry-After` when set: when trying again may succeed. */
+  readonly retryAfterSeconds?: number;
 }
 
 export class ValidationError extends AppError {
@@ -138,6 +140,23 @@ export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super('request body too large');
     this.details = { message: `request body is larger than ${limitBytes} bytes` };
+  }
+}
+
+/** A ping its hook's lane has no room for now (the lane is full, or no slot freed up in time). */
+export class PingBusyError extends AppError {
+  readonly status = 429;
+  readonly code = 'too_many_requests';
+  readonly details: { message: string; retry_after: number };
+  constructor(
+    readonly reason: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(`ping refused: ${reason}`);
+    this.details = {
+      message: `the hook's destination is busy (${reason}): pings share its delivery limits; try again later`,
+      retry_after: retryAfterSeconds,
+    };
   }
 }
 

@@ -46,7 +46,7 @@ export interface ConfigSchema {
    */
   tokenTtlSeconds: number;
   /**
-   * comma-separated CIDRs hooks may target although private (e.g. `10.0.0.0/8,127.0.0.0/8`)
+   * comma-separated CIDRs every account's hooks may target although private (e.g. `10.0.0.0/8,127.0.0.0/8`); one account's ranges go in its `allowed_networks` (master only)
    */
   allowedNetworks: string[];
   /**
@@ -160,6 +160,10 @@ export interface ConfigSchema {
    * response bytes kept in the attempts log
    */
   responseBodyLimitBytes: number;
+  /**
+   * response bytes kept in the attempts log from a receiver in a private range (opened by `CALLHOOK_ALLOWED_NETWORKS` or `allowed_networks`); status and headers are always kept
+   */
+  privateResponseBytes: number;
   /**
    * how long a delivery stays claimed by one instance
    */

@@ -15,8 +15,10 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { disableRule } from '../domain/disable-policy.js';
+import type { NetworkPolicy } from '../domain/network-policy.js';
 import type { Cidr } from '../domain/networks.js';
 import type { Webhook } from '../domain/webhook.js';
+import { WeightedGate } from '../lib/weighted-gate.js';
 import type { Metrics } from '../metrics.js';
 import type { Store } from '../storage/store.js';
 import type { Validator } from '../validation/validator.js';
@@ -38,7 +40,7 @@ import { DeliveryWorker } from './send/delivery-worker.js';
 import { Dispatcher, routeOf } from './send/dispatcher.js';
 import { HttpClient } from './send/http-client.js';
 import { Pinger } from './send/pinger.js';
-import type { DeliveryJob } from './send/ports.js';
+import { isPing, type SendJob } from './send/ports.js';
 
 /** The delivery settings of the Config, plus what the composition root works out. */
 export type PipelineOptions = Pick<
@@ -56,6 +58,7 @@ export type PipelineOptions = Pick<
   | 'maxEventBytes'
   | 'heartbeatMs'
   | 'responseBodyLimitBytes'
+  | 'privateResponseBytes'
   | 'leaseSeconds'
   | 'pollIntervalMs'
   | 'reservedCcvKeys'
@@ -72,6 +75,7 @@ export type PipelineOptions = Pick<
   /** This instance's lease owner id. */
   owner: string;
   clusterId: string;
+  /** CALLHOOK_ALLOWED_NETWORKS: ranges every account may reach (each account may have more). */
   allowedNetworks: readonly Cidr[];
   userAgent: string;
 };
@@ -86,7 +90,7 @@ export class DeliveryPipeline {
   /** Accounts as fan-out sees them (cached briefly); the account mirror drops entries it changes. */
   readonly accounts: AccountDirectory;
   readonly pinger: Pinger;
-  readonly dispatcher: Dispatcher<DeliveryJob>;
+  readonly dispatcher: Dispatcher<SendJob>;
   private readonly http: HttpClient;
   private readonly worker: DeliveryWorker;
   private readonly scheduler: RetryScheduler;
@@ -101,18 +105,32 @@ export class DeliveryPipeline {
     private readonly log: Logger,
   ) {
     const leaseMs = options.leaseSeconds * 1000;
-    const accounts = (this.accounts = new AccountDirectory(store));
+    const accounts = (this.accounts = new AccountDirectory(store, options.allowedNetworks));
+    const networksOf = (accountId: string): Promise<NetworkPolicy> => accounts.networksOf(accountId);
 
     // send/: what leaves this process.
-    this.http = new HttpClient({
-      timeoutMs: options.deliveryTimeoutMs,
-      allowedNetworks: options.allowedNetworks,
-      responseBodyLimit: options.responseBodyLimitBytes,
-      // Lanes limit requests per hook; many hooks may share an origin, so sockets are not the limit.
-      connectionsPerOrigin: options.maxInFlight,
-      userAgent: options.userAgent,
-    });
-    this.pinger = new Pinger(this.http, (accountId, attempt) => store.insertAttempt(accountId, attempt));
+    this.http = new HttpClient(
+      {
+        timeoutMs: options.deliveryTimeoutMs,
+        responseBodyLimit: options.responseBodyLimitBytes,
+        privateResponseBodyLimit: options.privateResponseBytes,
+        // Lanes limit requests per hook; many hooks may share an origin, so sockets are not the limit.
+        connectionsPerOrigin: options.maxInFlight,
+        userAgent: options.userAgent,
+      },
+      log,
+    );
+    const bodies = new WeightedGate(options.maxInFlightBytes);
+    const pinger = (this.pinger = new Pinger(
+      {
+        lanes: { offer: (job) => this.dispatcher.offer(job) },
+        http: this.http,
+        networksOf,
+        bodies,
+        record: (accountId, attempt) => store.insertAttempt(accountId, attempt),
+      },
+      { waitMs: options.deliveryTimeoutMs },
+    ));
 
     // outbox/ ← send/: outcomes, and the hooks they turn off.
     const outcomes: OutcomeRecorder = new OutcomeRecorder(
@@ -126,19 +144,17 @@ export class DeliveryPipeline {
       log,
     );
     const worker = (this.worker = new DeliveryWorker(
-      this.http,
-      outcomes,
+      { http: this.http, outcomes, networksOf, bodies },
       {
         timeoutMs: options.deliveryTimeoutMs,
         retrySchedule: options.retrySchedule,
         minRetryDelaySeconds: options.minRetryDelaySeconds,
         maxBodyBytes: options.maxEventBytes * 4,
-        inFlightBodyBytes: options.maxInFlightBytes,
       },
       metrics,
       log,
     ));
-    this.dispatcher = new Dispatcher<DeliveryJob>(
+    this.dispatcher = new Dispatcher<SendJob>(
       {
         maxInFlight: options.maxInFlight,
         maxPerLane: options.maxConcurrencyPerDestination,
@@ -148,8 +164,12 @@ export class DeliveryPipeline {
         minQueuedPerLane: 16,
       },
       routeOf,
-      (job) => worker.run(job),
-      (error, job) => log.error({ err: error, delivery_id: job.delivery.id }, 'delivery attempt failed unexpectedly'),
+      (job) => (isPing(job) ? pinger.run(job) : worker.run(job)),
+      (error, job) =>
+        log.error(
+          isPing(job) ? { err: error, hook_id: job.hook.id } : { err: error, delivery_id: job.delivery.id },
+          'delivery attempt failed unexpectedly',
+        ),
       () => this.scheduler.wake(),
     );
 
@@ -232,7 +252,8 @@ export class DeliveryPipeline {
     const stopping = this.dispatcher.stop();
     const interrupted = this.http.interruptAll();
     if (interrupted > 0) this.log.info({ interrupted }, 'interrupted deliveries in flight; they go out again from the next claim');
-    await stopping;
+    // Dropped deliveries keep their leases (handed back in stop()); dropped pings are answered now.
+    for (const job of await stopping) if (isPing(job)) job.ping.settle({ kind: 'unsent', reason: 'stopping' });
   }
 
   /** Second half: outcomes written, every lease handed back for another instance, then gone. */

@@ -15,6 +15,7 @@ export function errorMiddleware(settings: EnvelopeSettings): Middleware<AppState
       if (error instanceof AppError) {
         if (error.status >= 500) ctx.state.log.error({ err: error }, 'request failed');
         else ctx.state.log.debug({ code: error.code, reason: error.message }, 'request refused');
+        if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(error.retryAfterSeconds));
         writeError(ctx, settings, error.status, error.code, error.details);
         return;
       }

@@ -8,6 +8,7 @@ import { requestedId } from '../domain/document-id.js';
 import type { HookCatalog } from '../domain/hook-types.js';
 import type { JsonObject } from '../domain/json.js';
 import { documentProblems, type JsonLimits } from '../domain/json-limits.js';
+import { accountNetworkPolicy } from '../domain/network-policy.js';
 import { clientUrlProblem, type Cidr } from '../domain/networks.js';
 import { isMaskedSecret, isValidSecret } from '../domain/signature.js';
 import { publicDocument, splitValidated, type Webhook, type WebhookDraft } from '../domain/webhook.js';
@@ -15,11 +16,13 @@ import { customHeaderProblems } from '../domain/request-headers.js';
 import { modifierProblems, retriesProblems, sanitizeInput } from '../domain/webhook-input.js';
 import { rotate } from '../domain/webhook-secrets.js';
 import { newId, newSigningSecret } from '../ids.js';
+import { lineageDocs, readLineage } from '../storage/account-lineage.js';
 import type { DeletedWebhook, Store } from '../storage/store.js';
 import { mergeDetails } from '../validation/crossbar-errors.js';
 import type { Validator } from '../validation/validator.js';
 
 export interface WebhookServiceOptions {
+  /** CALLHOOK_ALLOWED_NETWORKS; each account adds its own and its ancestors' `allowed_networks`. */
   allowedNetworks: readonly Cidr[];
   maxHooksPerAccount: number;
   /** CALLHOOK_MIN_RETRY_DELAY_S: the shortest wait a retry_schedule may ask for. */
@@ -45,12 +48,18 @@ export class WebhookService {
     private readonly options: WebhookServiceOptions,
   ) {}
 
+  /** Read afresh, not from a cache: a range the master just opened or closed counts at once. */
+  private async networksOf(accountId: string): Promise<readonly Cidr[]> {
+    const lineage = await readLineage(this.store, accountId);
+    return lineage === null ? this.options.allowedNetworks : accountNetworkPolicy(this.options.allowedNetworks, lineageDocs(lineage)).cidrs;
+  }
+
   /**
    * Sanitises and validates in one pass so every problem is reported together. A `secret` is
    * taken out of the public document (it is kept with the hook's secrets); a masked one, as GET
    * shows it and Monster UI echoes it back, means "unchanged".
    */
-  private accept(data: JsonObject): Accepted {
+  private async accept(accountId: string, data: JsonObject): Promise<Accepted> {
     const doc = sanitizeInput(data);
     if (isMaskedSecret(doc['secret'])) delete doc['secret'];
     const schema = this.validator.validate('webhooks', doc);
@@ -60,7 +69,7 @@ export class WebhookService {
         ? { secret: { format: { message: 'must be whsec_ followed by the base64 of 24 to 64 random bytes' } } }
         : {};
     const uri = doc['uri'];
-    const uriProblem = typeof uri === 'string' ? clientUrlProblem(uri, this.options.allowedNetworks) : null;
+    const uriProblem = typeof uri === 'string' ? clientUrlProblem(uri, await this.networksOf(accountId)) : null;
     const details = mergeDetails(
       schema.details,
       uriProblem === null ? {} : { uri: { error: { message: 'invalid client URL', value: uri, cause: uriProblem } } },
@@ -77,7 +86,7 @@ export class WebhookService {
 
   async create(accountId: string, data: JsonObject): Promise<Webhook> {
     const id = requestedId(data['id']) ?? newId();
-    const { parts, secret } = this.accept(data);
+    const { parts, secret } = await this.accept(accountId, data);
     // Count-then-insert can overshoot by the number of concurrent creates; the cap guards
     // against runaway scripts, not against a precise quota, so that slack is acceptable.
     const count = await this.store.countWebhooks(accountId);
@@ -104,13 +113,13 @@ export class WebhookService {
   /** POST: public fields replaced and defaults re-applied; enabling clears the disable reason. */
   async replace(accountId: string, hookId: string, data: JsonObject): Promise<Webhook> {
     const current = await this.get(accountId, hookId);
-    return this.save(current, this.accept(data));
+    return this.save(current, await this.accept(accountId, data));
   }
 
   /** PATCH: request fields merged over the stored ones, then validated like POST. */
   async merge(accountId: string, hookId: string, data: JsonObject): Promise<Webhook> {
     const current = await this.get(accountId, hookId);
-    return this.save(current, this.accept({ ...publicDocument(current), ...sanitizeInput(data) }));
+    return this.save(current, await this.accept(accountId, { ...publicDocument(current), ...sanitizeInput(data) }));
   }
 
   /** `PUT …/{ID}/secret`: a new secret becomes current; the old one keeps signing for a day. */

@@ -12,7 +12,8 @@ import type { Logger } from 'pino';
 import type { LimitSignal } from '../../domain/adaptive-limit.js';
 import { approximateJsonLength } from '../../domain/json.js';
 import { isSuccess, nextRetryDelayMs, parseRetryAfter } from '../../domain/retry-policy.js';
-import { WeightedGate } from '../../lib/weighted-gate.js';
+import type { WeightedGate } from '../../lib/weighted-gate.js';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
 import type { Metrics } from '../../metrics.js';
 import type { DeliveryStatus } from '../../storage/store.js';
 import type { JobFeedback } from './dispatcher.js';
@@ -28,27 +29,30 @@ export interface DeliveryWorkerOptions {
   minRetryDelaySeconds: number;
   /** Largest request body an attempt may build (form encoding can triple a payload). */
   maxBodyBytes: number;
-  /** Request bodies in flight together. */
-  inFlightBodyBytes: number;
   random?: () => number;
 }
 
+export interface DeliveryWorkerDeps {
+  http: HttpClient;
+  outcomes: OutcomeSink;
+  /** The private ranges a hook's account may reach. */
+  networksOf(accountId: string): Promise<NetworkPolicy>;
+  /** Request bodies in flight together (pings take from it too). */
+  bodies: WeightedGate;
+}
+
 /** Form encoding writes a non-ASCII character as up to nine bytes; three is the worst for ASCII. */
-const encodingFactor = 3;
+export const encodingFactor = 3;
 
 export class DeliveryWorker {
   private readonly recording = new Set<Promise<void>>();
-  private readonly bodies: WeightedGate;
 
   constructor(
-    private readonly http: HttpClient,
-    private readonly outcomes: OutcomeSink,
+    private readonly deps: DeliveryWorkerDeps,
     private readonly options: DeliveryWorkerOptions,
     private readonly metrics: Metrics,
     private readonly log: Logger,
-  ) {
-    this.bodies = new WeightedGate(options.inFlightBodyBytes);
-  }
+  ) {}
 
   async run(job: DeliveryJob): Promise<JobFeedback> {
     const { delivery } = job;
@@ -65,7 +69,7 @@ export class DeliveryWorker {
         `payload too large: its request would be about ${estimate} bytes, more than the ${this.options.maxBodyBytes} allowed`,
       );
     }
-    return this.bodies.run(estimate, () => this.attempt(job));
+    return this.deps.bodies.run(estimate, () => this.attempt(job));
   }
 
   private async attempt(job: DeliveryJob): Promise<JobFeedback> {
@@ -76,7 +80,8 @@ export class DeliveryWorker {
     } catch (error) {
       return this.refuse(job, `request could not be built: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const outcome = await this.http.send(built.request);
+    const networks = await this.deps.networksOf(hook.accountId);
+    const outcome = await this.deps.http.send(built.request, { networks, accountId: hook.accountId, hookId: hook.id });
     const now = Date.now();
     const decision = this.decide(job, outcome, now);
     this.observe(outcome, decision.status, delivery.eventAt, now);
@@ -122,7 +127,7 @@ export class DeliveryWorker {
       nextAttemptAt: decision.status === 'pending' ? decision.nextAttemptAt : null,
       nowMs: now,
     });
-    const recording = this.outcomes
+    const recording = this.deps.outcomes
       .record({ job, decision, attempt, at: new Date(now) })
       .catch((error: unknown) =>
         this.log.error({ err: error, delivery_id: job.delivery.id }, 'could not record an attempt; it will be retried after its lease'),
@@ -184,7 +189,7 @@ export class DeliveryWorker {
  * handled), a timeout, a connection failure, a 5xx or a 429 says "less"; a refused address or a
  * shutdown says nothing.
  */
-function signalOf(outcome: HttpOutcome): LimitSignal {
+export function signalOf(outcome: HttpOutcome): LimitSignal {
   if (outcome.kind === 'interrupted') return 'neutral';
   if (outcome.kind === 'error') {
     return outcome.error.startsWith('blocked_address') || outcome.error.startsWith('malformed_url') ? 'neutral' : 'failure';

@@ -80,8 +80,8 @@ function reserveOf(maxInFlight: number): number {
   return maxInFlight < 2 ? 0 : Math.max(1, Math.floor(maxInFlight / 8));
 }
 
-/** Per-destination lanes are keyed by hook; their origin names them in metrics. */
-export function routeOf(job: DeliveryJob): JobRoute {
+/** Per-destination lanes are keyed by hook (deliveries and pings alike); their origin names them in metrics. */
+export function routeOf(job: Pick<DeliveryJob, 'hook'>): JobRoute {
   let destination = 'invalid';
   try {
     destination = new URL(job.hook.settings.uri).origin;

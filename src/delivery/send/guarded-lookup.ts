@@ -1,38 +1,61 @@
 /**
- * Name resolution that only ever yields allowed addresses. Installed as the socket `lookup` of the
- * outbound HTTP agent, so the check happens at connect time on the addresses actually dialled:
- * a name that resolves to a private address is refused however it was validated before (no DNS
- * rebinding), and IPv4-mapped IPv6 forms are judged as the IPv4 address they carry.
+ * Name resolution that only ever yields acceptable addresses. Installed as the socket `lookup` of
+ * an outbound agent, so the check happens at connect time on the addresses actually dialled: a
+ * name that resolves to a private address is refused however it was validated before (no DNS
+ * rebinding).
+ *
+ * The errors keep what the name resolved to for the operator's log, and never put it in their
+ * message: a tenant must not learn the inside of the network by naming hosts.
  */
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import { isAddressAllowed, type Cidr } from '../../domain/networks.js';
+import { parseAddress, type Address } from '../../domain/networks.js';
 
-export class BlockedAddressError extends Error {
-  readonly code = 'EBLOCKED';
+/** A destination turned away at connect time, with what its name resolved to (for the operator only). */
+export abstract class RefusedDestinationError extends Error {
+  abstract readonly code: string;
   constructor(
     readonly hostname: string,
     readonly addresses: readonly string[],
+    message: string,
   ) {
-    super(
-      `${hostname} resolves only to addresses callhook may not contact (${addresses.join(', ')}); ` +
-        'add their range to CALLHOOK_ALLOWED_NETWORKS to allow them',
-    );
+    super(message);
   }
 }
 
+/** Nothing the destination resolves to may be contacted for this account. */
+export class BlockedAddressError extends RefusedDestinationError {
+  readonly code = 'EBLOCKED';
+  constructor(hostname: string, addresses: readonly string[]) {
+    super(hostname, addresses, 'the destination resolves only to addresses callhook may not contact');
+  }
+}
+
+/** The public agent's refusal: the destination is not public, but it may be in an allowed range. */
+export class NotPublicError extends RefusedDestinationError {
+  readonly code = 'ENOTPUBLIC';
+  constructor(hostname: string, addresses: readonly string[]) {
+    super(hostname, addresses, 'the destination resolves to no public address');
+  }
+}
+
+export type Refusal = (hostname: string, addresses: readonly string[]) => Error;
+
 type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
 
-export function guardedLookup(allowed: readonly Cidr[]) {
+export function guardedLookup(accept: (address: Address) => boolean, refuse: Refusal) {
   return (hostname: string, options: LookupOptions, callback: LookupCallback): void => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses) => {
       if (error !== null) {
         callback(error, []);
         return;
       }
-      const permitted = addresses.filter((entry) => isAddressAllowed(entry.address, allowed));
+      const permitted = addresses.filter((entry) => {
+        const parsed = parseAddress(entry.address);
+        return parsed !== null && accept(parsed);
+      });
       if (permitted.length === 0) {
         callback(
-          new BlockedAddressError(
+          refuse(
             hostname,
             addresses.map((entry) => entry.address),
           ),

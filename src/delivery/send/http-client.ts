@@ -1,20 +1,28 @@
 /**
- * The only module that makes outbound HTTP requests. One undici Agent (keep-alive pools per
- * origin), and for every request: a hard deadline covering connect, headers and body; no
- * redirects (a 3xx is an answer, not an instruction); the destination checked against the address
- * policy at connect time; the response body read up to a cap for the attempts log and the rest
- * drained or the socket dropped, so a connection is never left half-read.
+ * The only module that makes outbound HTTP requests. Keep-alive agents (outbound-agents.ts), and
+ * for every request: a hard deadline covering connect, headers and body; no redirects (a 3xx is an
+ * answer, not an instruction); the destination checked against the account's address policy at
+ * connect time; the response body read up to a cap for the attempts log and the rest drained or
+ * the socket dropped, so a connection is never left half-read.
+ *
+ * A refused destination is told to the tenant in one fixed sentence; what its name resolved to
+ * goes to the operator's log only. An answer from a private range keeps less of its body
+ * (`privateResponseBodyLimit`): the attempts log is no window on internal services.
  */
-import { isIP } from 'node:net';
-import { Agent, buildConnector, request, type Dispatcher } from 'undici';
-import { isAddressAllowed, type Cidr } from '../../domain/networks.js';
-import { BlockedAddressError, guardedLookup } from './guarded-lookup.js';
+import type { Logger } from 'pino';
+import { request, type Dispatcher } from 'undici';
+import type { NetworkPolicy } from '../../domain/network-policy.js';
+import { parseAddress, reachOf } from '../../domain/networks.js';
+import { OncePer } from '../../lib/once-per.js';
+import { BlockedAddressError, NotPublicError, RefusedDestinationError } from './guarded-lookup.js';
+import { OutboundAgents } from './outbound-agents.js';
 
 export interface HttpClientOptions {
   timeoutMs: number;
-  allowedNetworks: readonly Cidr[];
   /** Bytes of response body kept for the attempts log. */
   responseBodyLimit: number;
+  /** ...when the answer came from an address reached through an allowed private range. */
+  privateResponseBodyLimit: number;
   /** Sockets per origin (the dispatcher limits requests per hook; this only bounds sockets). */
   connectionsPerOrigin: number;
   userAgent: string;
@@ -27,31 +35,37 @@ export interface OutboundRequest {
   body?: string;
 }
 
+/** Whose request it is: the ranges its account may reach, and the ids the operator's log names. */
+export interface SendScope {
+  networks: NetworkPolicy;
+  accountId: string;
+  hookId: string;
+}
+
 export type HttpOutcome =
   | { kind: 'response'; status: number; headers: Record<string, string>; body: string; truncated: boolean; durationMs: number }
   | { kind: 'error'; error: string; durationMs: number }
   /** Cut short by shutdown: nothing is known about the receiver. */
   | { kind: 'interrupted'; durationMs: number };
 
+/** All a tenant learns of a refused destination, whatever it resolved to. */
+export const blockedAddressError =
+  "blocked_address: the destination resolves to an address that is not allowed (public addresses only, unless CALLHOOK_ALLOWED_NETWORKS or the account's allowed_networks opens its range)";
+
 /** Drain at most this much past the logged part before giving the socket up instead. */
 const drainLimit = 1_048_576;
 
-function connector(options: HttpClientOptions): buildConnector.connector {
-  const connect = buildConnector({ timeout: options.timeoutMs, lookup: guardedLookup(options.allowedNetworks) });
-  return (target, callback) => {
-    // Literal addresses never reach `lookup`, so they are checked here.
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    if (isIP(host) !== 0 && !isAddressAllowed(host, options.allowedNetworks)) {
-      callback(new BlockedAddressError(host, [host]), null);
-      return;
-    }
-    connect(target, callback);
-  };
+function refusalIn(error: unknown): RefusedDestinationError | undefined {
+  for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 5; depth += 1) {
+    if (cause instanceof RefusedDestinationError) return cause;
+    cause = (cause as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 /** Kazoo's attempt log names transport failures like `failed_connect: econnrefused`; keep that vocabulary. */
 export function describeError(error: unknown): string {
-  const err = error as { code?: string; name?: string; message?: string; cause?: unknown };
+  const err = error as { code?: string; name?: string; message?: string; cause?: unknown; address?: unknown };
   if (
     err.name === 'TimeoutError' ||
     err.code === 'UND_ERR_CONNECT_TIMEOUT' ||
@@ -60,7 +74,6 @@ export function describeError(error: unknown): string {
   ) {
     return 'timeout';
   }
-  if (err.code === 'EBLOCKED') return `blocked_address: ${err.message ?? ''}`;
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return 'failed_connect: nxdomain';
   if (err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH') {
     return `failed_connect: ${err.code.toLowerCase()}`;
@@ -68,6 +81,8 @@ export function describeError(error: unknown): string {
   if (err.code === 'ECONNRESET' || err.code === 'UND_ERR_SOCKET') return 'socket_closed';
   if (err.code === 'ERR_INVALID_URL' || err.code === 'UND_ERR_INVALID_ARG') return `malformed_url: ${err.message ?? ''}`;
   if (err.cause !== undefined && err.cause !== error) return describeError(err.cause);
+  // A system error's message names the address dialled, which a name may have resolved to.
+  if (err.code !== undefined && err.address !== undefined) return `failed_connect: ${err.code.toLowerCase()}`;
   return err.code !== undefined ? `${err.code.toLowerCase()}: ${err.message ?? ''}` : (err.message ?? 'unknown error');
 }
 
@@ -90,46 +105,84 @@ async function readCapped(body: Dispatcher.ResponseData['body'], limit: number):
 }
 
 export class HttpClient {
-  private readonly agent: Agent;
+  private readonly agents: OutboundAgents;
   /** Requests in flight, so shutdown can cut them short. */
   private readonly inFlight = new Set<AbortController>();
+  /** A warning per hook and host a minute, however often it is retried or pinged. */
+  private readonly blockedWarnings = new OncePer(60_000);
 
-  constructor(private readonly options: HttpClientOptions) {
-    this.agent = new Agent({
-      connections: options.connectionsPerOrigin,
-      pipelining: 1,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: connector(options),
-    });
+  constructor(
+    private readonly options: HttpClientOptions,
+    private readonly log: Logger,
+  ) {
+    this.agents = new OutboundAgents({ timeoutMs: options.timeoutMs, connectionsPerOrigin: options.connectionsPerOrigin });
   }
 
-  async send(outbound: OutboundRequest): Promise<HttpOutcome> {
+  async send(outbound: OutboundRequest, scope: SendScope): Promise<HttpOutcome> {
     const started = performance.now();
     const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10;
     const interrupt = new AbortController();
     this.inFlight.add(interrupt);
+    // A fresh deadline per request (a shared signal would collect listeners), and shutdown's.
+    const signal = AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), interrupt.signal]);
     try {
-      const response = await request(outbound.url, {
-        method: outbound.method,
-        headers: { 'user-agent': this.options.userAgent, ...outbound.headers },
-        body: outbound.body ?? null,
-        dispatcher: this.agent,
-        // A fresh deadline per request (a shared signal would collect listeners), and shutdown's.
-        signal: AbortSignal.any([AbortSignal.timeout(this.options.timeoutMs), interrupt.signal]),
-      });
-      const { text, truncated } = await readCapped(response.body, this.options.responseBodyLimit);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
-      return { kind: 'response', status: response.statusCode, headers, body: text, truncated, durationMs: elapsed() };
+      return { ...(await this.route(outbound, scope, signal)), durationMs: elapsed() };
     } catch (error) {
       if (interrupt.signal.aborted) return { kind: 'interrupted', durationMs: elapsed() };
+      const refused = refusalIn(error);
+      if (refused !== undefined) {
+        this.warnBlocked(scope, refused);
+        return { kind: 'error', error: blockedAddressError, durationMs: elapsed() };
+      }
       return { kind: 'error', error: describeError(error), durationMs: elapsed() };
     } finally {
       this.inFlight.delete(interrupt);
     }
+  }
+
+  /**
+   * A literal address goes straight to the agent that may dial it. A name goes to the public agent
+   * first; if it has no public address and the account has private ranges, it is dialled again
+   * through theirs.
+   */
+  private async route(outbound: OutboundRequest, scope: SendScope, signal: AbortSignal): Promise<Exchange> {
+    const host = new URL(outbound.url).hostname.replace(/^\[|\]$/g, '');
+    const literal = parseAddress(host);
+    const reach = literal === null ? 'public' : reachOf(literal, scope.networks.cidrs);
+    if (reach === 'blocked') throw new BlockedAddressError(host, [host]);
+    const viaPrivate = (): Promise<Exchange> =>
+      this.exchange(outbound, this.agents.privateFor(scope.networks), this.options.privateResponseBodyLimit, signal);
+    if (reach === 'private') return viaPrivate();
+    try {
+      return await this.exchange(outbound, this.agents.public, this.options.responseBodyLimit, signal);
+    } catch (error) {
+      if (literal !== null || scope.networks.cidrs.length === 0 || !(refusalIn(error) instanceof NotPublicError)) throw error;
+      return viaPrivate();
+    }
+  }
+
+  private async exchange(outbound: OutboundRequest, dispatcher: Dispatcher, bodyLimit: number, signal: AbortSignal): Promise<Exchange> {
+    const response = await request(outbound.url, {
+      method: outbound.method,
+      headers: { 'user-agent': this.options.userAgent, ...outbound.headers },
+      body: outbound.body ?? null,
+      dispatcher,
+      signal,
+    });
+    const { text, truncated } = await readCapped(response.body, bodyLimit);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return { kind: 'response', status: response.statusCode, headers, body: text, truncated };
+  }
+
+  private warnBlocked(scope: SendScope, refused: RefusedDestinationError): void {
+    if (!this.blockedWarnings.due(`${scope.hookId} ${refused.hostname}`)) return;
+    this.log.warn(
+      { account_id: scope.accountId, hook_id: scope.hookId, host: refused.hostname, addresses: refused.addresses },
+      'hook destination resolves only to addresses that are not allowed; the tenant is not told which',
+    );
   }
 
   /** Cuts every request in flight short (shutdown); each resolves as `interrupted`. */
@@ -140,6 +193,8 @@ export class HttpClient {
 
   async close(): Promise<void> {
     this.interruptAll();
-    await this.agent.destroy();
+    await this.agents.destroy();
   }
 }
+
+type Exchange = Omit<Extract<HttpOutcome, { kind: 'response' }>, 'durationMs'>;

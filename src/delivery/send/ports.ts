@@ -3,6 +3,7 @@
  * learns what became of each attempt through `OutcomeSink`; the send stage itself never touches
  * the store, so it can be read (and tested) as "job in, HTTP request out, report back".
  */
+import type { JsonObject } from '../../domain/json.js';
 import type { Webhook } from '../../domain/webhook.js';
 import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from '../../storage/store.js';
 
@@ -10,6 +11,30 @@ import type { AttemptRecord, DeliveryRecord, DeliveryStatus } from '../../storag
 export interface DeliveryJob {
   delivery: DeliveryRecord;
   hook: Webhook;
+}
+
+/** How a ping waiting for its HTTP caller ended. */
+export type PingAnswer =
+  | { kind: 'answered'; result: JsonObject }
+  /** No slot took it in time, or shutdown dropped it: it was never sent. */
+  | { kind: 'unsent'; reason: 'busy' | 'stopping' }
+  | { kind: 'failed'; error: unknown };
+
+/**
+ * `ping` through the hook's lane, like a delivery: the same per-hook and per-account limits, the
+ * same slots. Its caller waits for `settle`; a ping no slot took in time is abandoned, and skipped
+ * when its turn comes.
+ */
+export interface PingJob {
+  hook: Webhook;
+  ping: { state: 'waiting' | 'running' | 'abandoned'; settle: (answer: PingAnswer) => void };
+}
+
+/** What the dispatcher runs. */
+export type SendJob = DeliveryJob | PingJob;
+
+export function isPing(job: SendJob): job is PingJob {
+  return 'ping' in job;
 }
 
 export interface DeliveryQueue {

@@ -1,23 +1,32 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { networkPolicy } from '../../../src/domain/network-policy.js';
 import { parseCidrs } from '../../../src/domain/networks.js';
-import { HttpClient } from '../../../src/delivery/send/http-client.js';
+import { blockedAddressError, HttpClient, type SendScope } from '../../../src/delivery/send/http-client.js';
+import { captureLog } from '../../support/log-capture.js';
 import { Receiver } from '../../support/receiver.js';
 
 const options = {
   timeoutMs: 500,
-  allowedNetworks: parseCidrs(['127.0.0.0/8']),
   responseBodyLimit: 64,
+  privateResponseBodyLimit: 64,
   connectionsPerOrigin: 4,
   userAgent: 'callhook-test',
 };
+
+function scopeFor(ranges: string[], hookId = 'hook'): SendScope {
+  return { networks: networkPolicy(parseCidrs(ranges)), accountId: 'account', hookId };
+}
+
+const loopback = scopeFor(['127.0.0.0/8']);
+const strict = scopeFor([]);
 
 describe('outbound HTTP client', () => {
   let receiver: Receiver;
   let client: HttpClient;
   before(async () => {
     receiver = await Receiver.start();
-    client = new HttpClient(options);
+    client = new HttpClient(options, captureLog('silent').log);
   });
   after(async () => {
     await client.close();
@@ -26,12 +35,15 @@ describe('outbound HTTP client', () => {
 
   it('sends method, headers and body and reports the answer', async () => {
     receiver.respond({ status: 202, headers: { 'x-answer': 'yes' }, body: 'accepted' });
-    const outcome = await client.send({
-      method: 'PUT',
-      url: receiver.url('/in?a=1'),
-      headers: { 'content-type': 'application/json' },
-      body: '{"x":1}',
-    });
+    const outcome = await client.send(
+      {
+        method: 'PUT',
+        url: receiver.url('/in?a=1'),
+        headers: { 'content-type': 'application/json' },
+        body: '{"x":1}',
+      },
+      loopback,
+    );
     assert.equal(outcome.kind, 'response');
     if (outcome.kind !== 'response') return;
     assert.equal(outcome.status, 202);
@@ -47,47 +59,72 @@ describe('outbound HTTP client', () => {
   it('does not follow redirects', async () => {
     const before = receiver.requests.length;
     receiver.respond((req) => (req.path === '/moved' ? { status: 302, headers: { location: receiver.url('/target') } } : { status: 200 }));
-    const outcome = await client.send({ method: 'POST', url: receiver.url('/moved'), headers: {} });
+    const outcome = await client.send({ method: 'POST', url: receiver.url('/moved'), headers: {} }, loopback);
     assert.equal(outcome.kind === 'response' && outcome.status, 302);
     assert.equal(receiver.requests.length, before + 1, 'the Location was not fetched');
   });
 
   it('gives up at the deadline on a hanging receiver', async () => {
     receiver.respond({ hang: true });
-    const outcome = await client.send({ method: 'POST', url: receiver.url(), headers: {} });
+    const outcome = await client.send({ method: 'POST', url: receiver.url(), headers: {} }, loopback);
     assert.deepEqual(outcome.kind === 'error' && outcome.error, 'timeout');
     assert.ok(outcome.durationMs >= 450 && outcome.durationMs < 2000, `took ${outcome.durationMs} ms`);
   });
 
   it('keeps only the first bytes of a large body and stays usable', async () => {
     receiver.respond({ status: 500, body: 'x'.repeat(200_000) });
-    const outcome = await client.send({ method: 'POST', url: receiver.url(), headers: {} });
+    const outcome = await client.send({ method: 'POST', url: receiver.url(), headers: {} }, loopback);
     assert.equal(outcome.kind, 'response');
     if (outcome.kind !== 'response') return;
     assert.equal(outcome.body.length, 64);
     assert.equal(outcome.truncated, true);
     receiver.respond({ status: 200, body: 'fine' });
-    const next = await client.send({ method: 'POST', url: receiver.url(), headers: {} });
+    const next = await client.send({ method: 'POST', url: receiver.url(), headers: {} }, loopback);
     assert.equal(next.kind === 'response' && next.body, 'fine');
   });
 
   it('reports refused connections in Kazoo’s words', async () => {
-    const outcome = await client.send({ method: 'POST', url: 'http://127.0.0.1:1/x', headers: {} });
+    const outcome = await client.send({ method: 'POST', url: 'http://127.0.0.1:1/x', headers: {} }, loopback);
     assert.equal(outcome.kind === 'error' && outcome.error, 'failed_connect: econnrefused');
   });
 
-  it('refuses loopback at connect time when it is not allowed, literal or by name', async () => {
-    const strict = new HttpClient({ ...options, allowedNetworks: [] });
+  it('refuses loopback at connect time when it is not allowed, literal or by name, and tells only the operator what it resolved to', async () => {
+    const captured = captureLog('warn');
+    const guarded = new HttpClient(options, captured.log);
     try {
       const before = receiver.requests.length;
-      for (const url of [receiver.url(), `http://localhost:${receiver.port}/hook`, `http://[::ffff:127.0.0.1]:${receiver.port}/hook`]) {
-        const outcome = await strict.send({ method: 'POST', url, headers: {} });
-        assert.equal(outcome.kind, 'error', url);
-        assert.match(outcome.kind === 'error' ? outcome.error : '', /^blocked_address: .*CALLHOOK_ALLOWED_NETWORKS/, url);
+      const urls = [receiver.url(), `http://localhost:${receiver.port}/hook`, `http://[::ffff:127.0.0.1]:${receiver.port}/hook`];
+      for (const [i, url] of urls.entries()) {
+        const outcome = await guarded.send({ method: 'POST', url, headers: {} }, scopeFor([], `hook-${i}`));
+        assert.equal(outcome.kind === 'error' && outcome.error, blockedAddressError, url);
+        assert.doesNotMatch(blockedAddressError, /127\.0\.0\.1|::1/);
       }
       assert.equal(receiver.requests.length, before, 'nothing reached the receiver');
+      const byName = captured.lines.find((line) => line['host'] === 'localhost');
+      assert.equal(byName?.['hook_id'], 'hook-1');
+      assert.equal(byName?.['account_id'], 'account');
+      assert.ok((byName?.['addresses'] as string[]).includes('127.0.0.1'), 'the operator sees what it resolved to');
     } finally {
-      await strict.close();
+      await guarded.close();
+    }
+  });
+
+  it('dials a name with no public address through the account’s ranges, and keeps less of such answers', async () => {
+    const guarded = new HttpClient({ ...options, privateResponseBodyLimit: 4 }, captureLog('silent').log);
+    try {
+      receiver.respond({ status: 404, body: 'internal service page' });
+      const outcome = await guarded.send({ method: 'POST', url: `http://localhost:${receiver.port}/hook`, headers: {} }, loopback);
+      assert.equal(outcome.kind === 'response' && outcome.status, 404);
+      assert.equal(outcome.kind === 'response' && outcome.body, 'inte');
+      const other = await guarded.send(
+        { method: 'POST', url: `http://localhost:${receiver.port}/hook`, headers: {} },
+        scopeFor(['10.0.0.0/8']),
+      );
+      assert.equal(other.kind === 'error' && other.error, blockedAddressError, 'another set of ranges does not hold loopback');
+      const none = await guarded.send({ method: 'POST', url: receiver.url(), headers: {} }, strict);
+      assert.equal(none.kind === 'error' && none.error, blockedAddressError);
+    } finally {
+      await guarded.close();
     }
   });
 });

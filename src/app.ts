@@ -188,6 +188,7 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       catalog,
       samples,
       pageSize: config.pageSize,
+      maxPageSize: config.maxPageSize,
       bodyLimitBytes: config.bodyLimitBytes,
       jsonLimits: { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth },
       maxAttemptRangeSeconds,

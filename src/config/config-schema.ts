@@ -62,6 +62,10 @@ export interface ConfigSchema {
    */
   pageSize: number;
   /**
+   * largest `page_size` a client may ask for (a larger one is a 400); also the most attempts one `paginate=false` answer holds
+   */
+  maxPageSize: number;
+  /**
    * the `version` reported in envelopes
    */
   apiVersion: string;

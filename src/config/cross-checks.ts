@@ -44,6 +44,12 @@ const rules: readonly Rule[] = [
       `${label('pollIntervalMs')} (${c.pollIntervalMs} ms) must be shorter than ${label('leaseSeconds')} (${c.leaseSeconds} s): ` +
       'leases would expire between two looks at the outbox',
   },
+  {
+    holds: (c) => c.pageSize <= c.maxPageSize,
+    problem: (c, label) =>
+      `${label('pageSize')} (${c.pageSize}) cannot exceed ${label('maxPageSize')} (${c.maxPageSize}): ` +
+      'a client asking for the default page size would be refused',
+  },
 ];
 
 export function crossFieldProblems(config: ConfigSchema, label: Label): string[] {

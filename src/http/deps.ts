@@ -28,6 +28,7 @@ export interface HttpDeps {
   catalog: HookCatalog;
   samples: Readonly<Record<string, readonly JsonObject[]>>;
   pageSize: number;
+  maxPageSize: number;
   bodyLimitBytes: number;
   /** Per-event size and any body's nesting depth. */
   jsonLimits: JsonLimits;

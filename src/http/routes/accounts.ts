@@ -49,7 +49,7 @@ export function accountRoutes(router: Router<AppState>, deps: HttpDeps): void {
   });
 
   router.get('/accounts/:accountId/children', async (ctx) => {
-    const paging = readPaging(ctx.query, deps.pageSize);
+    const paging = readPaging(ctx.query, deps);
     const page = await deps.accounts.children(account(ctx), paging.request);
     writeSuccess(ctx, deps.envelope, page.items.map(presentAccountSummary), {
       page: pageFields(paging, page.items.length, page.nextStartKey),

@@ -1,7 +1,8 @@
 /**
  * The attempts log, newest first: `GET /accounts/{A}/webhooks/attempts` and `…/{ID}/attempts`.
- * The window is Crossbar's: `created_from`/`created_to` in Gregorian seconds, `created_to` defaulting
- * to now and the window to the widest allowed range.
+ * The window is Crossbar's: `created_from`/`created_to` in Gregorian seconds (1970 to the year 9999),
+ * `created_to` defaulting to now and the window to the widest allowed range. The log is the one
+ * listing nothing else bounds, so `paginate=false` stops at the largest page.
  */
 import type Router from '@koa/router';
 import { ValidationError } from '../../errors.js';
@@ -10,21 +11,12 @@ import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
 import { pageFields, readPaging } from '../pagination.js';
 import { presentAttempt } from '../present/attempt.js';
+import { gregorianRange, integerParam } from '../query-params.js';
 import type { AppState, RouteContext } from '../state.js';
 
-function gregorianParam(ctx: RouteContext, name: string): number | undefined {
-  const raw = ctx.query[name];
-  if (raw === undefined) return undefined;
-  const text = Array.isArray(raw) ? raw[0] : raw;
-  if (text === undefined || !/^\d+$/.test(text)) {
-    throw ValidationError.single(name, 'type', { message: 'Value did not match type(s): integer', target: 'integer', value: text ?? null });
-  }
-  return Number(text);
-}
-
 function window(ctx: RouteContext, maxRange: number): { from: Date; to: Date } {
-  const to = gregorianParam(ctx, 'created_to') ?? unixMsToGregorian(Date.now());
-  const from = gregorianParam(ctx, 'created_from') ?? to - maxRange;
+  const to = integerParam(ctx.query, 'created_to', gregorianRange) ?? unixMsToGregorian(Date.now());
+  const from = integerParam(ctx.query, 'created_from', gregorianRange) ?? to - maxRange;
   if (to < from) {
     throw ValidationError.single('created_from', 'date_range', {
       message: `created_to ${to} is prior to created_from ${from}`,
@@ -44,7 +36,7 @@ function window(ctx: RouteContext, maxRange: number): { from: Date; to: Date } {
 async function sendAttempts(ctx: RouteContext, deps: HttpDeps, hookId?: string): Promise<void> {
   const account = ctx.state.account;
   if (account === undefined) throw new Error('attempts route without the accountId param middleware');
-  const paging = readPaging(ctx.query, deps.pageSize);
+  const paging = readPaging(ctx.query, deps, { unpaginatedLimit: deps.maxPageSize });
   const page = await deps.attempts.list(account.id, {
     ...window(ctx, deps.maxAttemptRangeSeconds),
     ...paging.request,

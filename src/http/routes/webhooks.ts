@@ -30,7 +30,7 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
   const base = '/accounts/:accountId/webhooks';
 
   router.get(base, async (ctx) => {
-    const paging = readPaging(ctx.query, deps.pageSize);
+    const paging = readPaging(ctx.query, deps);
     const descending = ctx.query['ascending'] !== 'true' && ctx.query['descending'] !== 'false';
     const filters = parseFilters(ctx.query);
     const hooks = (await deps.webhooks.list(accountId(ctx)))

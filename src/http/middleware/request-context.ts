@@ -1,7 +1,8 @@
 /**
  * Per-request basics: the request id (the client's X-Request-ID when it is sane, else a fresh one,
- * echoed in the response header and envelope), a child logger, the caller's token as sent, and
- * the trailing slash some SDKs add (`…/webhooks/`) folded away before routing.
+ * echoed in the response header and envelope), a child logger, the caller's token as sent, the
+ * trailing slash some SDKs add (`…/webhooks/`) folded away before routing, and one log line per
+ * request (with the body bytes read, when a route read them).
  */
 import { randomBytes } from 'node:crypto';
 import type { Middleware } from 'koa';
@@ -29,8 +30,22 @@ export function requestContext(log: Logger): Middleware<AppState> {
     try {
       await next();
     } finally {
+      // Answered before its body came in (refused before it was read, or it never finished): close
+      // the connection rather than drain a body nobody wants, which could be endless.
+      const unread = !ctx.req.complete;
+      if (unread) ctx.set('Connection', 'close');
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      ctx.state.log.info(
+        {
+          method: ctx.method,
+          path: ctx.path,
+          status: ctx.status,
+          ms: Math.round(ms * 10) / 10,
+          ...(ctx.state.bodyBytes !== undefined ? { body_bytes: ctx.state.bodyBytes } : {}),
+          ...(unread ? { body_unread: true } : {}),
+        },
+        'request',
+      );
     }
   };
 }

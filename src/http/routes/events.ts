@@ -10,6 +10,7 @@ import { isJsonObject, type JsonObject } from '../../domain/json.js';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
 import { requireAuth } from '../middleware/auth.js';
+import { jsonBody } from '../middleware/json-body.js';
 import type { AppState, RouteContext } from '../state.js';
 
 function eventsOf(body: unknown): unknown[] {
@@ -30,7 +31,7 @@ async function authorizeEvents(ctx: RouteContext, deps: HttpDeps, accountIds: Se
 export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
   const intake = deps.events;
   if (intake === undefined) return;
-  router.post('/events', requireAuth(deps.auth), async (ctx) => {
+  router.post('/events', requireAuth(deps.auth), jsonBody(deps), async (ctx) => {
     const raw = eventsOf(ctx.state.body);
     const texts = raw.map((value) => JSON.stringify(value) ?? '');
     const parsed = raw.map((value, index) => {

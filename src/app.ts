@@ -16,6 +16,7 @@ import { parseCidrs } from './domain/networks.js';
 import { samples } from './domain/samples.js';
 import type { HealthReport } from './http/deps.js';
 import { nodeId } from './http/envelope.js';
+import { createHttpServer } from './http/listener.js';
 import { buildHttpApp } from './http/server.js';
 import { AmqpConsumer } from './amqp/consumer.js';
 import { kazooBindings } from './amqp/bindings.js';
@@ -177,9 +178,10 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
     }
   };
 
+  const envelope = { version: config.apiVersion, node: nodeId() };
   const http = buildHttpApp(
     {
-      envelope: { version: config.apiVersion, node: nodeId() },
+      envelope,
       auth,
       accounts,
       webhooks,
@@ -219,7 +221,16 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
           log,
         );
       }
-      const listening = http.listen(config.port, config.host);
+      const listening = createHttpServer(
+        http.callback(),
+        {
+          headersTimeoutMs: config.httpHeadersTimeoutMs,
+          requestTimeoutMs: config.httpRequestTimeoutMs,
+          keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+        },
+        envelope,
+        log.child({ component: 'http' }),
+      ).listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
         listening.once('listening', resolve);

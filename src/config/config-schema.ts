@@ -74,6 +74,18 @@ export interface ConfigSchema {
    */
   bodyLimitBytes: number;
   /**
+   * a client has this long to send a request's headers; then its connection is closed (slow clients cannot hold sockets)
+   */
+  httpHeadersTimeoutMs: number;
+  /**
+   * a client has this long to send a whole request, body included; then it is answered 408 and its connection closed
+   */
+  httpRequestTimeoutMs: number;
+  /**
+   * an idle keep-alive connection is closed after this long (behind a load balancer, set it above the balancer's idle timeout)
+   */
+  httpKeepAliveTimeoutMs: number;
+  /**
    * largest Kazoo event accepted (AMQP message or one event in `POST /v2/events`); larger ones are dead-lettered (AMQP) or refused with 400
    */
   maxEventBytes: number;

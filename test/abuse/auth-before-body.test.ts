@@ -110,6 +110,27 @@ describe('authentication before the body', () => {
     assert.equal((await logged(requestId))['body_bytes'], undefined);
   });
 
+  it('invites a client that expects 100-continue to send its body only once its token checks out', async () => {
+    const body = JSON.stringify({ data: { name: 'after continue', uri: 'http://127.0.0.1:9/', hook: 'channel_create' } });
+    const path = `/v2/accounts/${accountId}/webhooks`;
+    const refused = openRaw(port, requestHead('PUT', path, { 'Content-Length': body.length, Expect: '100-continue' }));
+    const no = await refused.response;
+    assert.equal(no.status, 401);
+    assert.deepEqual(no.interim, [], 'no 100 Continue for a request without a token');
+    refused.socket.destroy();
+
+    const accepted = openRaw(
+      port,
+      requestHead('PUT', path, { 'Content-Length': body.length, Expect: '100-continue', 'X-Auth-Token': master.token }),
+    );
+    await until(() => (accepted.received().startsWith('HTTP/1.1 100 Continue') ? true : undefined), 5000, '100 Continue');
+    accepted.socket.write(body);
+    const yes = await accepted.response;
+    assert.equal(yes.status, 201, yes.body);
+    assert.deepEqual(yes.interim, [100]);
+    accepted.socket.destroy();
+  });
+
   it('reads the body of an authenticated request, and of the public logins (within a small budget)', async () => {
     const client = new Client(app.baseUrl);
     const reply = await client.request('PATCH', `/v2/accounts/${accountId}/webhooks/${hookId}`, {

@@ -11,21 +11,37 @@ import type { AppState } from '../state.js';
 
 const saneRequestId = /^[\w.:@-]{1,128}$/;
 
+export function newRequestId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+// `[ \t]+` then `\S`: the two cannot match the same character, so nothing backtracks.
+const bearerToken = /^Bearer[ \t]+(\S.*)$/i;
+
 function tokenOf(header: string | undefined, query: unknown, authorization: string | undefined): string {
   if (header !== undefined && header !== '') return header;
   if (typeof query === 'string' && query !== '') return query;
-  const bearer = authorization?.match(/^Bearer\s+(.+)$/i);
-  return bearer?.[1] ?? '';
+  return (authorization === undefined ? undefined : bearerToken.exec(authorization)?.[1]) ?? '';
+}
+
+/**
+ * `/webhooks///` → `/webhooks`, by walking back from the end: `/\/+$/` would be quadratic on a
+ * path of thousands of slashes that does not end in one run of them.
+ */
+function withoutTrailingSlashes(path: string): string {
+  let end = path.length;
+  while (end > 1 && path.charCodeAt(end - 1) === 0x2f) end -= 1;
+  return path.slice(0, end);
 }
 
 export function requestContext(log: Logger): Middleware<AppState> {
   return async (ctx, next) => {
     const given = ctx.get('X-Request-ID');
-    ctx.state.requestId = saneRequestId.test(given) ? given : randomBytes(16).toString('hex');
+    ctx.state.requestId = saneRequestId.test(given) ? given : newRequestId();
     ctx.set('X-Request-ID', ctx.state.requestId);
     ctx.state.log = log.child({ request_id: ctx.state.requestId });
     ctx.state.authToken = tokenOf(ctx.get('X-Auth-Token') || undefined, ctx.query['auth_token'], ctx.get('Authorization') || undefined);
-    if (ctx.path.length > 1 && ctx.path.endsWith('/')) ctx.path = ctx.path.replace(/\/+$/, '') || '/';
+    if (ctx.path.length > 1 && ctx.path.endsWith('/')) ctx.path = withoutTrailingSlashes(ctx.path);
     const started = process.hrtime.bigint();
     try {
       await next();

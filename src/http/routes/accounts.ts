@@ -30,7 +30,7 @@ export function accountRoutes(router: Router<AppState>, deps: HttpDeps): void {
 
   router.put('/accounts/:accountId', body, async (ctx) => {
     const child = await deps.accounts.createChild(authOf(ctx), account(ctx), requestData(ctx));
-    ctx.set('Location', ctx.path.replace(/[^/]+$/, child.id));
+    ctx.set('Location', `${ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1)}${child.id}`);
     writeSuccess(ctx, deps.envelope, presentAccount(child), { status: 201, revision: revisionOf(child) });
   });
 

@@ -22,7 +22,8 @@ import { schemaRoutes } from './routes/schemas.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { AppState } from './state.js';
 
-function apiRouter(prefix: string, deps: HttpDeps): Router<AppState> {
+/** Exported so tests can walk every route the API serves. */
+export function apiRouter(prefix: string, deps: HttpDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix });
   router.param('accountId', accountParam(deps.auth));
   apiAuthRoutes(router, deps);

@@ -17,6 +17,7 @@ import { samples } from './domain/samples.js';
 import type { HealthReport } from './http/deps.js';
 import { nodeId } from './http/envelope.js';
 import { createHttpServer } from './http/listener.js';
+import { RateLimits } from './http/rate-limits.js';
 import { buildHttpApp } from './http/server.js';
 import { AmqpConsumer } from './amqp/consumer.js';
 import { kazooBindings } from './amqp/bindings.js';
@@ -198,6 +199,15 @@ export async function buildApp(config: Config, options: { log?: Logger } = {}): 
       events: pipeline.intake,
       ping: (hook) => pipeline.pinger.ping(hook),
       metrics,
+      rateLimits: new RateLimits(
+        {
+          eventsPerSecond: config.rateEventsPerSecond,
+          eventsBurst: config.rateEventsBurst,
+          pingsPerMinute: config.ratePingsPerMinute,
+          recoversPerMinute: config.rateRecoversPerMinute,
+        },
+        (limit) => metrics.rateLimited.inc({ limit }),
+      ),
     },
     log,
   );

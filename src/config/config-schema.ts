@@ -86,6 +86,22 @@ export interface ConfigSchema {
    */
   httpKeepAliveTimeoutMs: number;
   /**
+   * events one account (the master excepted) may post to `POST /v2/events` per second, per instance; 0: no limit
+   */
+  rateEventsPerSecond: number;
+  /**
+   * events per minute one account may post above that rate, per instance; a request may carry at most the larger of the two
+   */
+  rateEventsBurst: number;
+  /**
+   * hook pings one account's tokens may send per minute, per instance; 0: no limit
+   */
+  ratePingsPerMinute: number;
+  /**
+   * hook recovers one account's tokens may ask for per minute, per instance; 0: no limit
+   */
+  rateRecoversPerMinute: number;
+  /**
    * largest Kazoo event accepted (AMQP message or one event in `POST /v2/events`); larger ones are dead-lettered (AMQP) or refused with 400
    */
   maxEventBytes: number;

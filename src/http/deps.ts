@@ -11,6 +11,7 @@ import type { Validator } from '../validation/validator.js';
 import type { EventIntake } from '../delivery/intake/event-intake.js';
 import type { Metrics } from '../metrics.js';
 import type { EnvelopeSettings } from './envelope.js';
+import type { RateLimits } from './rate-limits.js';
 
 export interface HealthReport {
   ready: boolean;
@@ -40,4 +41,6 @@ export interface HttpDeps {
   /** Sends a ping to a hook now and reports the answer. */
   ping?: (hook: Webhook) => Promise<JsonObject>;
   metrics: Metrics;
+  /** Per-account limits on events, pings and recovers. */
+  rateLimits: RateLimits;
 }

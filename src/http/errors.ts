@@ -3,7 +3,7 @@
  * else is a bug or an outage: logged with the request id, answered as a bare 500 that leaks nothing.
  */
 import type { Middleware } from 'koa';
-import { AppError } from '../errors.js';
+import { AppError, RateLimitedError } from '../errors.js';
 import { writeError, type EnvelopeSettings } from './envelope.js';
 import type { AppState } from './state.js';
 
@@ -15,6 +15,7 @@ export function errorMiddleware(settings: EnvelopeSettings): Middleware<AppState
       if (error instanceof AppError) {
         if (error.status >= 500) ctx.state.log.error({ err: error }, 'request failed');
         else ctx.state.log.debug({ code: error.code, reason: error.message }, 'request refused');
+        if (error instanceof RateLimitedError) ctx.set('Retry-After', String(error.retryAfterSeconds));
         writeError(ctx, settings, error.status, error.code, error.details);
         return;
       }

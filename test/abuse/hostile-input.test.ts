@@ -158,7 +158,8 @@ describe('hostile input on every route', () => {
   let client: Client;
   let token: string;
   let fixtures: { accountId: string; hookId: string };
-  const ctx = useTestApp();
+  // Without rate limits, so every hostile ping and recover reaches the code behind the limit.
+  const ctx = useTestApp({ ratePingsPerMinute: 0, rateRecoversPerMinute: 0 });
   const routes = allRoutes();
 
   async function freshFixtures(): Promise<void> {

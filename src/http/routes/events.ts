@@ -2,11 +2,12 @@
  * `POST /v2/events`: Kazoo call events over HTTP, for PBXs that are not on AMQP (and for tests).
  * The body is one event or a list, bare or in a Crossbar `{"data": …}` envelope. It feeds the same
  * intake as the AMQP consumer. The master's token may post for any account; another token only
- * for events of its own account and those below it.
+ * for events of its own account and those below it, within its rate limit (http/rate-limits.ts).
  */
 import type Router from '@koa/router';
 import { ForbiddenError, ValidationError, type ValidationDetails } from '../../errors.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
+import type { AuthContext } from '../../services/auth-service.js';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
 import { requireAuth } from '../middleware/auth.js';
@@ -18,9 +19,14 @@ function eventsOf(body: unknown): unknown[] {
   return Array.isArray(inner) ? inner : [inner];
 }
 
-async function authorizeEvents(ctx: RouteContext, deps: HttpDeps, accountIds: Set<string | undefined>): Promise<void> {
+function authOf(ctx: RouteContext): AuthContext {
   const auth = ctx.state.auth;
   if (auth === undefined) throw new Error('events route without authentication');
+  return auth;
+}
+
+async function authorizeEvents(ctx: RouteContext, deps: HttpDeps, accountIds: Set<string | undefined>): Promise<void> {
+  const auth = authOf(ctx);
   if (auth.isMaster) return;
   for (const accountId of accountIds) {
     if (accountId === undefined) throw new ForbiddenError('only the master account may post events without an Account-ID');
@@ -33,6 +39,10 @@ export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
   if (intake === undefined) return;
   router.post('/events', requireAuth(deps.auth), jsonBody(deps), async (ctx) => {
     const raw = eventsOf(ctx.state.body);
+    const most = deps.rateLimits.eventBatchLimit(authOf(ctx));
+    if (most !== undefined && raw.length > most) {
+      throw new ValidationError({ data: { maxItems: { message: `The list is more than ${most} items`, target: most } } });
+    }
     const texts = raw.map((value) => JSON.stringify(value) ?? '');
     const parsed = raw.map((value, index) => {
       const bytes = Buffer.byteLength(texts[index] ?? '');
@@ -55,6 +65,7 @@ export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
     }
     const events = parsed.filter((result) => result.ok);
     await authorizeEvents(ctx, deps, new Set(events.map((e) => e.event.accountId)));
+    await deps.rateLimits.take('events', authOf(ctx), events.length);
     const results: JsonObject[] = [];
     let deliveries = 0;
     for (const [index, event] of events.entries()) {

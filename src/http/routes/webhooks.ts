@@ -5,6 +5,7 @@ import { matchesAll, parseFilters } from '../../domain/query-filters.js';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
 import { jsonBody } from '../middleware/json-body.js';
+import { rateLimited } from '../middleware/rate-limit.js';
 import { pageFields, pageOf, readPaging } from '../pagination.js';
 import { revisionOf } from '../present/revision.js';
 import { presentWebhook, presentWebhookSummary } from '../present/webhook.js';
@@ -79,14 +80,14 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
     writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
   });
 
-  router.put(`${base}/:hookId/ping`, body, async (ctx) => {
+  router.put(`${base}/:hookId/ping`, rateLimited(deps.rateLimits, 'pings'), body, async (ctx) => {
     const ping = deps.ping;
     if (ping === undefined) throw new MethodNotAllowedError();
     const hook = await deps.webhooks.get(accountId(ctx), hookId(ctx));
     writeSuccess(ctx, deps.envelope, await ping(hook));
   });
 
-  router.post(`${base}/:hookId/recover`, body, async (ctx) => {
+  router.post(`${base}/:hookId/recover`, rateLimited(deps.rateLimits, 'recovers'), body, async (ctx) => {
     const recovered = await deps.webhooks.recover(accountId(ctx), hookId(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, { recovered });
   });

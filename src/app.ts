@@ -17,6 +17,8 @@ import { parseCidrs } from './domain/networks.js';
 import { samples } from './domain/samples.js';
 import type { HealthReport } from './http/deps.js';
 import { nodeId } from './http/envelope.js';
+import { createHttpServer } from './http/listener.js';
+import { RateLimits } from './http/rate-limits.js';
 import { buildHttpApp } from './http/server.js';
 import { AmqpConsumer } from './amqp/consumer.js';
 import { kazooBindings } from './amqp/bindings.js';
@@ -189,9 +191,10 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
     }
   };
 
+  const envelope = { version: config.apiVersion, node: nodeId() };
   const http = buildHttpApp(
     {
-      envelope: { version: config.apiVersion, node: nodeId() },
+      envelope,
       auth,
       accounts,
       webhooks,
@@ -202,6 +205,7 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
       catalog,
       samples,
       pageSize: config.pageSize,
+      maxPageSize: config.maxPageSize,
       bodyLimitBytes: config.bodyLimitBytes,
       jsonLimits: { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth },
       maxAttemptRangeSeconds,
@@ -210,6 +214,15 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
       events: pipeline.intake,
       ping: (hook) => pipeline.pinger.ping(hook),
       metrics,
+      rateLimits: new RateLimits(
+        {
+          eventsPerSecond: config.rateEventsPerSecond,
+          eventsBurst: config.rateEventsBurst,
+          pingsPerMinute: config.ratePingsPerMinute,
+          recoversPerMinute: config.rateRecoversPerMinute,
+        },
+        (limit) => metrics.rateLimited.inc({ limit }),
+      ),
     },
     log,
   );
@@ -237,7 +250,16 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
           )
         ).keySource;
       }
-      const listening = http.listen(config.port, config.host);
+      const listening = createHttpServer(
+        http.callback(),
+        {
+          headersTimeoutMs: config.httpHeadersTimeoutMs,
+          requestTimeoutMs: config.httpRequestTimeoutMs,
+          keepAliveTimeoutMs: config.httpKeepAliveTimeoutMs,
+        },
+        envelope,
+        log.child({ component: 'http' }),
+      ).listen(config.port, config.host);
       server = listening;
       await new Promise<void>((resolve, reject) => {
         listening.once('listening', resolve);

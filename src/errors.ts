@@ -160,6 +160,23 @@ export class PingBusyError extends AppError {
   }
 }
 
+/**
+ * A per-account rate limit was reached: Crossbar's `too_many_requests` (429), and the seconds
+ * after which the same request would pass (the answer's `Retry-After`).
+ */
+export class RateLimitedError extends AppError {
+  readonly status = 429;
+  readonly code = 'too_many_requests';
+  readonly details: { message: string; limit: string; retry_after: number };
+  constructor(
+    readonly limit: string,
+    override readonly retryAfterSeconds: number,
+  ) {
+    super(`rate limit reached: ${limit}`);
+    this.details = { message: 'too many requests', limit, retry_after: retryAfterSeconds };
+  }
+}
+
 /** A required dependency (store, broker) cannot serve the request now. */
 export class UnavailableError extends AppError {
   readonly status = 503;

@@ -15,6 +15,7 @@ export interface Metrics {
   attemptDuration: Histogram<'outcome'>;
   endToEnd: Histogram;
   hooksDisabled: Counter<'reason'>;
+  rateLimited: Counter<'limit'>;
 }
 
 /** One lane of the dispatcher, as /metrics shows it. */
@@ -91,6 +92,12 @@ export function createMetrics(options: MetricSources): Metrics {
       name: 'callhook_hooks_disabled_total',
       help: 'Hooks callhook disabled itself, by reason',
       labelNames: ['reason'],
+      registers: [registry],
+    }),
+    rateLimited: new Counter({
+      name: 'callhook_rate_limited_total',
+      help: 'Requests answered 429 by a per-account rate limit, by limit (events, pings, recovers)',
+      labelNames: ['limit'],
       registers: [registry],
     }),
   };

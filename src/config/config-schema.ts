@@ -66,6 +66,10 @@ export interface ConfigSchema {
    */
   pageSize: number;
   /**
+   * largest `page_size` a client may ask for (a larger one is a 400); also the most attempts one `paginate=false` answer holds
+   */
+  maxPageSize: number;
+  /**
    * the `version` reported in envelopes
    */
   apiVersion: string;
@@ -73,6 +77,34 @@ export interface ConfigSchema {
    * largest request body
    */
   bodyLimitBytes: number;
+  /**
+   * a client has this long to send a request's headers; then its connection is closed (slow clients cannot hold sockets)
+   */
+  httpHeadersTimeoutMs: number;
+  /**
+   * a client has this long to send a whole request, body included; then it is answered 408 and its connection closed
+   */
+  httpRequestTimeoutMs: number;
+  /**
+   * an idle keep-alive connection is closed after this long (behind a load balancer, set it above the balancer's idle timeout)
+   */
+  httpKeepAliveTimeoutMs: number;
+  /**
+   * events one account (the master excepted) may post to `POST /v2/events` per second, per instance; 0: no limit
+   */
+  rateEventsPerSecond: number;
+  /**
+   * events per minute one account may post above that rate, per instance; a request may carry at most the larger of the two
+   */
+  rateEventsBurst: number;
+  /**
+   * hook pings one account's tokens may send per minute, per instance; 0: no limit
+   */
+  ratePingsPerMinute: number;
+  /**
+   * hook recovers one account's tokens may ask for per minute, per instance; 0: no limit
+   */
+  rateRecoversPerMinute: number;
   /**
    * largest Kazoo event accepted (AMQP message or one event in `POST /v2/events`); larger ones are dead-lettered (AMQP) or refused with 400
    */

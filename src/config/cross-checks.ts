@@ -50,6 +50,19 @@ const rules: readonly Rule[] = [
       `${label('pollIntervalMs')} (${c.pollIntervalMs} ms) must be shorter than ${label('leaseSeconds')} (${c.leaseSeconds} s): ` +
       'leases would expire between two looks at the outbox',
   },
+  {
+    holds: (c) => c.pageSize <= c.maxPageSize,
+    problem: (c, label) =>
+      `${label('pageSize')} (${c.pageSize}) cannot exceed ${label('maxPageSize')} (${c.maxPageSize}): ` +
+      'a client asking for the default page size would be refused',
+  },
+  {
+    // Node refuses to create a server whose headers may take longer than the whole request.
+    holds: (c) => c.httpHeadersTimeoutMs <= c.httpRequestTimeoutMs,
+    problem: (c, label) =>
+      `${label('httpHeadersTimeoutMs')} (${c.httpHeadersTimeoutMs} ms) cannot exceed ${label('httpRequestTimeoutMs')} ` +
+      `(${c.httpRequestTimeoutMs} ms): the headers are part of the request`,
+  },
 ];
 
 export function crossFieldProblems(config: ConfigSchema, label: Label): string[] {

@@ -13,6 +13,7 @@ import type { Validator } from '../validation/validator.js';
 import type { EventIntake } from '../delivery/intake/event-intake.js';
 import type { Metrics } from '../metrics.js';
 import type { EnvelopeSettings } from './envelope.js';
+import type { RateLimits } from './rate-limits.js';
 
 export interface HealthReport {
   /** ready: everything configured is up; degraded: serving, but a configured broker is not up; unavailable: the store is down. */
@@ -33,6 +34,7 @@ export interface HttpDeps {
   catalog: HookCatalog;
   samples: Readonly<Record<string, readonly JsonObject[]>>;
   pageSize: number;
+  maxPageSize: number;
   bodyLimitBytes: number;
   /** Per-event size and any body's nesting depth. */
   jsonLimits: JsonLimits;
@@ -46,4 +48,6 @@ export interface HttpDeps {
   /** Sends a ping to a hook now and reports the answer. */
   ping?: (hook: Webhook) => Promise<JsonObject>;
   metrics: Metrics;
+  /** Per-account limits on events, pings and recovers. */
+  rateLimits: RateLimits;
 }

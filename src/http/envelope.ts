@@ -68,16 +68,30 @@ export function writeSuccess(
   send(ctx, options.status ?? 200, body);
 }
 
-export function writeError(ctx: AppContext, settings: EnvelopeSettings, status: number, message: string, data: unknown): void {
-  send(ctx, status, {
-    auth_token: ctx.state.authToken ?? '',
-    request_id: ctx.state.requestId,
+export interface ErrorFields {
+  status: number;
+  /** Crossbar's error token (`invalid_credentials`, `too_many_requests` …). */
+  message: string;
+  data: unknown;
+  requestId: string;
+  authToken: string;
+}
+
+/** Crossbar's error envelope; also written raw for requests Node refuses before Koa sees them. */
+export function errorBody(settings: EnvelopeSettings, fields: ErrorFields): Record<string, unknown> {
+  return {
+    auth_token: fields.authToken,
+    request_id: fields.requestId,
     node: settings.node,
     version: settings.version,
     timestamp: timestamp(),
     status: 'error',
-    message,
-    error: String(status),
-    data,
-  });
+    message: fields.message,
+    error: String(fields.status),
+    data: fields.data,
+  };
+}
+
+export function writeError(ctx: AppContext, settings: EnvelopeSettings, status: number, message: string, data: unknown): void {
+  send(ctx, status, errorBody(settings, { status, message, data, requestId: ctx.state.requestId, authToken: ctx.state.authToken ?? '' }));
 }

@@ -19,7 +19,12 @@ export function errorMiddleware(settings: EnvelopeSettings): Middleware<AppState
         writeError(ctx, settings, error.status, error.code, error.details);
         return;
       }
-      ctx.state.log.error({ err: error }, 'unhandled error');
+      // Everything an operator needs to find the request again; the query string is left out as it
+      // may carry the caller's auth_token.
+      ctx.state.log.error(
+        { err: error, method: ctx.method, path: ctx.path, account_id: ctx.state.account?.id ?? ctx.state.auth?.accountId },
+        'unhandled error',
+      );
       writeError(ctx, settings, 500, 'internal_server_error', { message: 'internal server error' });
     }
   };

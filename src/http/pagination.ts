@@ -1,36 +1,42 @@
 /**
- * Crossbar paging: `page_size` (default from config), opaque `start_key` / `next_start_key`,
- * `paginate=false` for everything. Keys come from the one cursor codec (domain/page-cursor.ts), so a
- * key no listing could have issued is a 400 everywhere.
+ * Crossbar paging: `page_size` (default from config, at most the configured maximum), opaque
+ * `start_key` / `next_start_key`, `paginate=false` for everything. Keys come from the one cursor
+ * codec (domain/page-cursor.ts), so a key no listing could have issued is a 400 everywhere.
  */
 import { decodeIdCursor, encodeIdCursor } from '../domain/page-cursor.js';
 import type { PageRequest } from '../storage/store.js';
 import type { PageFields } from './envelope.js';
+import { firstParam, integerParam, type Query } from './query-params.js';
 
 export interface PagingQuery {
   paginate: boolean;
   request: PageRequest;
 }
 
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
+export interface PageLimits {
+  /** `page_size` when the client names none. */
+  pageSize: number;
+  /** The largest `page_size` a client may ask for. */
+  maxPageSize: number;
 }
 
-export function readPaging(query: Record<string, string | string[] | undefined>, defaultPageSize: number): PagingQuery {
-  if (first(query['paginate']) === 'false') return { paginate: false, request: {} };
-  const size = Number(first(query['page_size']));
-  const startKey = first(query['start_key']);
-  return {
-    paginate: true,
-    request: {
-      limit: Number.isInteger(size) && size > 0 ? size : defaultPageSize,
-      ...(startKey !== undefined && startKey !== '' ? { startKey } : {}),
-    },
-  };
+/**
+ * `unpaginatedLimit` bounds `paginate=false` on a listing nothing else bounds (the attempts log):
+ * the answer stops there and says so with `next_start_key`.
+ */
+export function readPaging(query: Query, limits: PageLimits, options: { unpaginatedLimit?: number } = {}): PagingQuery {
+  const startKey = firstParam(query, 'start_key');
+  const start = startKey !== undefined && startKey !== '' ? { startKey } : {};
+  if (firstParam(query, 'paginate') === 'false') {
+    return { paginate: false, request: options.unpaginatedLimit === undefined ? {} : { limit: options.unpaginatedLimit, ...start } };
+  }
+  const size = integerParam(query, 'page_size', { minimum: 1, maximum: limits.maxPageSize });
+  return { paginate: true, request: { limit: size ?? limits.pageSize, ...start } };
 }
 
 export function pageFields(paging: PagingQuery, itemCount: number, nextStartKey: string | undefined): PageFields | undefined {
-  if (!paging.paginate) return undefined;
+  // An unpaginated answer cut short by its bound still says where the rest begins.
+  if (!paging.paginate) return nextStartKey === undefined ? undefined : { nextStartKey };
   return {
     pageSize: itemCount,
     ...(paging.request.startKey !== undefined ? { startKey: paging.request.startKey } : {}),

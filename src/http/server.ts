@@ -1,7 +1,8 @@
 /**
  * The Koa application. Middleware order, outermost first: CORS (so even errors carry its headers),
- * request context, error mapping, body parsing, then the routers for /v1 and /v2 (identical, as
- * Kazoo's webhooks API is on both) and a Crossbar-shaped 404 for anything no router answered.
+ * request context, error mapping, then the routers for /v1 and /v2 (identical, as Kazoo's webhooks
+ * API is on both) and a Crossbar-shaped 404 for anything no router answered. Bodies are read by
+ * route middleware after the token is checked (middleware/json-body.ts), never before.
  */
 import cors from '@koa/cors';
 import Router from '@koa/router';
@@ -12,7 +13,6 @@ import { consoleMiddleware } from './console.js';
 import type { HttpDeps } from './deps.js';
 import { errorMiddleware } from './errors.js';
 import { accountParam } from './middleware/auth.js';
-import { jsonBody } from './middleware/json-body.js';
 import { requestContext } from './middleware/request-context.js';
 import { accountRoutes } from './routes/accounts.js';
 import { apiAuthRoutes } from './routes/api-auth.js';
@@ -25,7 +25,8 @@ import { statsRoutes } from './routes/stats.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import type { AppState } from './state.js';
 
-function apiRouter(prefix: string, deps: HttpDeps): Router<AppState> {
+/** Exported so tests can walk every route the API serves. */
+export function apiRouter(prefix: string, deps: HttpDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix });
   router.param('accountId', accountParam(deps.auth));
   apiAuthRoutes(router, deps);
@@ -64,7 +65,6 @@ export function buildHttpApp(deps: HttpDeps, log: Logger): Koa<AppState> {
   app.use(requestContext(log));
   app.use(errorMiddleware(deps.envelope));
   app.use(consoleMiddleware(deps.consoleDir));
-  app.use(jsonBody(deps.bodyLimitBytes, deps.jsonLimits.maxDepth));
   // Unmatched requests fall out of the routers untouched; answered here, after allowedMethods
   // had its chance to turn a known path with the wrong verb into a 405.
   app.use(async (ctx, next) => {

@@ -13,6 +13,8 @@ export interface AppState {
   authToken: string;
   /** The parsed JSON body, undefined when the request had none. */
   body?: unknown;
+  /** Bytes of body read; undefined until the route's body middleware has read it (after authentication). */
+  bodyBytes?: number;
   auth?: AuthContext;
   /** The account named in the path, after authorisation. */
   account?: AccountRecord;
@@ -23,6 +25,8 @@ export type RouteContext = RouterContext<AppState>;
 
 /** Crossbar reads only the envelope's `data`; a body without one means no fields. */
 export function requestData(ctx: { state: AppState }): JsonObject {
+  // A route that forgot its body middleware would otherwise see every request as empty.
+  if (ctx.state.bodyBytes === undefined) throw new Error('request data read on a route without the jsonBody middleware');
   const body = ctx.state.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
   const data = (body as JsonObject)['data'];

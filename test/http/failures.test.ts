@@ -33,6 +33,11 @@ describe('when something breaks underneath the API', () => {
       const logged = lines.find((line) => line['msg'] === 'unhandled error');
       assert.ok(logged, 'the error is logged');
       assert.equal(logged['request_id'], 'req-500-test');
+      assert.deepEqual(
+        { method: logged['method'], path: logged['path'], account_id: logged['account_id'] },
+        { method: 'GET', path: `/v2/accounts/${master.accountId}/webhooks`, account_id: master.accountId },
+        'the log says which request it was',
+      );
       assert.match(JSON.stringify(logged['err']), /secret internals/, 'the log has what the answer hides');
     } finally {
       await app.stop();

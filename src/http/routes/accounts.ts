@@ -2,6 +2,7 @@
 import type Router from '@koa/router';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
+import { jsonBody } from '../middleware/json-body.js';
 import { pageFields, readPaging } from '../pagination.js';
 import { presentAccount, presentAccountSummary } from '../present/account.js';
 import { revisionOf } from '../present/revision.js';
@@ -14,35 +15,36 @@ function account(ctx: RouteContext) {
 }
 
 export function accountRoutes(router: Router<AppState>, deps: HttpDeps): void {
+  const body = jsonBody(deps);
   router.get('/accounts/:accountId', (ctx) => {
     const record = account(ctx);
     writeSuccess(ctx, deps.envelope, presentAccount(record), { revision: revisionOf(record) });
   });
 
-  router.put('/accounts/:accountId', async (ctx) => {
+  router.put('/accounts/:accountId', body, async (ctx) => {
     const child = await deps.accounts.createChild(authOf(ctx), account(ctx), requestData(ctx));
-    ctx.set('Location', ctx.path.replace(/[^/]+$/, child.id));
+    ctx.set('Location', `${ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1)}${child.id}`);
     writeSuccess(ctx, deps.envelope, presentAccount(child), { status: 201, revision: revisionOf(child) });
   });
 
-  router.post('/accounts/:accountId', async (ctx) => {
+  router.post('/accounts/:accountId', body, async (ctx) => {
     const updated = await deps.accounts.replace(authOf(ctx), account(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, presentAccount(updated), { revision: revisionOf(updated) });
   });
 
-  router.patch('/accounts/:accountId', async (ctx) => {
+  router.patch('/accounts/:accountId', body, async (ctx) => {
     const updated = await deps.accounts.merge(authOf(ctx), account(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, presentAccount(updated), { revision: revisionOf(updated) });
   });
 
-  router.delete('/accounts/:accountId', async (ctx) => {
+  router.delete('/accounts/:accountId', body, async (ctx) => {
     const record = account(ctx);
     const deleted = await deps.accounts.delete(authOf(ctx), record);
     writeSuccess(ctx, deps.envelope, { ...presentAccount(record), _read_only: { deleted: true }, deleted_accounts: deleted });
   });
 
   router.get('/accounts/:accountId/children', async (ctx) => {
-    const paging = readPaging(ctx.query, deps.pageSize);
+    const paging = readPaging(ctx.query, deps);
     const page = await deps.accounts.children(account(ctx), paging.request);
     writeSuccess(ctx, deps.envelope, page.items.map(presentAccountSummary), {
       page: pageFields(paging, page.items.length, page.nextStartKey),

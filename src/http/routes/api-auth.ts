@@ -9,8 +9,12 @@ import { ValidationError } from '../../errors.js';
 import type { LoginResult } from '../../services/auth-service.js';
 import type { HttpDeps } from '../deps.js';
 import { writeForwarded, writeSuccess } from '../envelope.js';
+import { jsonBody } from '../middleware/json-body.js';
 import type { AppState, RouteContext } from '../state.js';
 import { requestData } from '../state.js';
+
+/** An API key or a user's credentials fit in far less; nothing larger is read without a token. */
+const loginBodyLimitBytes = 16_384;
 
 async function answer(ctx: RouteContext, deps: HttpDeps, result: LoginResult): Promise<void> {
   if (result.kind === 'kazoo') return writeForwarded(ctx, result.status, result.body);
@@ -33,7 +37,9 @@ async function answer(ctx: RouteContext, deps: HttpDeps, result: LoginResult): P
 }
 
 export function apiAuthRoutes(router: Router<AppState>, deps: HttpDeps): void {
-  router.put('/api_auth', async (ctx) => {
+  // Logins are read before anyone is known, so their bodies get a small budget of their own.
+  const body = jsonBody({ ...deps, bodyLimitBytes: Math.min(deps.bodyLimitBytes, loginBodyLimitBytes) });
+  router.put('/api_auth', body, async (ctx) => {
     const data = requestData(ctx);
     const result = deps.validator.validate('api-auth', data);
     if (!result.ok) throw new ValidationError(result.details);
@@ -42,7 +48,7 @@ export function apiAuthRoutes(router: Router<AppState>, deps: HttpDeps): void {
 
   // callhook has no users of its own: user logins exist only where Kazoo can answer them.
   if (deps.auth.forwardsLogins) {
-    router.put('/user_auth', async (ctx) => {
+    router.put('/user_auth', body, async (ctx) => {
       await answer(ctx, deps, await deps.auth.login('user_auth', requestData(ctx)));
     });
   }

@@ -2,7 +2,8 @@
  * The attempts log, newest first: `GET /accounts/{A}/webhooks/attempts` and `…/{ID}/attempts`.
  * The window is Crossbar's: `created_from`/`created_to` (Gregorian seconds, or ISO 8601 with a
  * zone), `created_to` defaulting to now and the window to the widest allowed range. Crossbar's
- * `filter_*` apply in the store (domain/attempt-filters.ts), so pages stay exact.
+ * `filter_*` apply in the store (domain/attempt-filters.ts), so pages stay exact. The log is the
+ * one listing nothing else bounds, so `paginate=false` stops at the largest page.
  */
 import type Router from '@koa/router';
 import { ValidationError } from '../../errors.js';
@@ -56,7 +57,7 @@ function window(ctx: RouteContext, maxRangeSeconds: number): { from: Date; to: D
 async function sendAttempts(ctx: RouteContext, deps: HttpDeps, hookId?: string): Promise<void> {
   const account = ctx.state.account;
   if (account === undefined) throw new Error('attempts route without the accountId param middleware');
-  const paging = readPaging(ctx.query, deps.pageSize);
+  const paging = readPaging(ctx.query, deps, { unpaginatedLimit: deps.maxPageSize });
   const conditions = parseAttemptFilters(ctx.query);
   const page = await deps.attempts.list(account.id, {
     ...window(ctx, deps.maxAttemptRangeSeconds),

@@ -2,15 +2,18 @@
  * `POST /v2/events`: Kazoo call events over HTTP, for PBXs that are not on AMQP (and for tests).
  * The body is one event or a list, bare or in a Crossbar `{"data": …}` envelope. It feeds the same
  * intake as the AMQP consumer. The master's token may post for any account; another token only
- * for events of its own account and those below it, and those fire only hooks from the poster
- * down (unless the master made the poster a trusted event source): see domain/event-scope.ts.
+ * for events of its own account and those below it, within its rate limit (http/rate-limits.ts),
+ * and those fire only hooks from the poster down (unless the master made the poster a trusted
+ * event source): see domain/event-scope.ts.
  */
 import type Router from '@koa/router';
 import { ForbiddenError, ValidationError, type ValidationDetails } from '../../errors.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
+import type { AuthContext } from '../../services/auth-service.js';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
 import { requireAuth } from '../middleware/auth.js';
+import { jsonBody } from '../middleware/json-body.js';
 import { authOf, type AppState, type RouteContext } from '../state.js';
 
 function eventsOf(body: unknown): unknown[] {
@@ -30,8 +33,12 @@ async function authorizeEvents(ctx: RouteContext, deps: HttpDeps, accountIds: Se
 export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
   const intake = deps.events;
   if (intake === undefined) return;
-  router.post('/events', requireAuth(deps.auth), async (ctx) => {
+  router.post('/events', requireAuth(deps.auth), jsonBody(deps), async (ctx) => {
     const raw = eventsOf(ctx.state.body);
+    const most = deps.rateLimits.eventBatchLimit(authOf(ctx));
+    if (most !== undefined && raw.length > most) {
+      throw new ValidationError({ data: { maxItems: { message: `The list is more than ${most} items`, target: most } } });
+    }
     const texts = raw.map((value) => JSON.stringify(value) ?? '');
     const parsed = raw.map((value, index) => {
       const bytes = Buffer.byteLength(texts[index] ?? '');
@@ -54,6 +61,7 @@ export function eventRoutes(router: Router<AppState>, deps: HttpDeps): void {
     }
     const events = parsed.filter((result) => result.ok);
     await authorizeEvents(ctx, deps, new Set(events.map((e) => e.event.accountId)));
+    await deps.rateLimits.take('events', authOf(ctx), events.length);
     const scope = await deps.accounts.ingestScope(authOf(ctx));
     const results: JsonObject[] = [];
     let deliveries = 0;

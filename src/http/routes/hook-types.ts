@@ -30,7 +30,8 @@ export function sendSamples(ctx: RouteContext, deps: HttpDeps): void {
 
 export function sendSample(ctx: RouteContext, deps: HttpDeps): void {
   const sampleId = ctx.params['sampleId'] ?? '';
-  const payloads = deps.samples[sampleId];
+  // Own keys only: `__proto__` or `constructor` must be an unknown sample, not Object's.
+  const payloads = Object.hasOwn(deps.samples, sampleId) ? deps.samples[sampleId] : undefined;
   if (payloads === undefined) throw new SampleNotFoundError(sampleId);
   const filters = parseFilters(ctx.query);
   const items = payloads.filter((payload) => matchesAll(payload, filters));

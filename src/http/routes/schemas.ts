@@ -11,8 +11,10 @@ const published: Readonly<Record<string, SchemaName>> = { webhooks: 'webhooks', 
 export function schemaRoutes(router: Router<AppState>, deps: HttpDeps): void {
   router.get('/schemas', (ctx) => writeSuccess(ctx, deps.envelope, Object.keys(published).sort()));
   router.get('/schemas/:name', (ctx) => {
-    const name = published[ctx.params['name'] ?? ''];
-    if (name === undefined) throw new SampleNotFoundError(ctx.params['name'] ?? '');
+    const requested = ctx.params['name'] ?? '';
+    // Own keys only: `__proto__` or `constructor` must be an unknown schema, not Object's.
+    const name = Object.hasOwn(published, requested) ? published[requested] : undefined;
+    if (name === undefined) throw new SampleNotFoundError(requested);
     writeSuccess(ctx, deps.envelope, deps.validator.schema(name) as never);
   });
 }

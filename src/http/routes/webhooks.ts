@@ -4,6 +4,8 @@ import { MethodNotAllowedError } from '../../errors.js';
 import { matchesAll, parseFilters } from '../../domain/query-filters.js';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
+import { jsonBody } from '../middleware/json-body.js';
+import { rateLimited } from '../middleware/rate-limit.js';
 import { pageFields, pageOf, readPaging } from '../pagination.js';
 import { revisionOf } from '../present/revision.js';
 import { presentWebhook, presentWebhookSummary } from '../present/webhook.js';
@@ -28,9 +30,10 @@ function hookId(ctx: RouteContext): string {
 
 export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
   const base = '/accounts/:accountId/webhooks';
+  const body = jsonBody(deps);
 
   router.get(base, async (ctx) => {
-    const paging = readPaging(ctx.query, deps.pageSize);
+    const paging = readPaging(ctx.query, deps);
     const descending = ctx.query['ascending'] !== 'true' && ctx.query['descending'] !== 'false';
     const filters = parseFilters(ctx.query);
     const hooks = (await deps.webhooks.list(accountId(ctx)))
@@ -43,18 +46,18 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
     });
   });
 
-  router.put(base, async (ctx) => {
+  router.put(base, body, async (ctx) => {
     const hook = await deps.webhooks.create(accountId(ctx), requestData(ctx));
     ctx.set('Location', `${ctx.path}/${hook.id}`);
     writeSuccess(ctx, deps.envelope, presentWebhook(hook), { status: 201, revision: revisionOf(hook) });
   });
 
-  router.patch(base, async (ctx) => {
+  router.patch(base, body, async (ctx) => {
     await deps.webhooks.reenable(accountId(ctx), requestData(ctx), { descendants: false });
     writeSuccess(ctx, deps.envelope, 'hooks updated');
   });
 
-  router.patch('/accounts/:accountId/descendants/webhooks', async (ctx) => {
+  router.patch('/accounts/:accountId/descendants/webhooks', body, async (ctx) => {
     await deps.webhooks.reenable(accountId(ctx), requestData(ctx), { descendants: true });
     writeSuccess(ctx, deps.envelope, 'hooks updated');
   });
@@ -67,35 +70,35 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
     writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
   });
 
-  router.post(`${base}/:hookId`, async (ctx) => {
+  router.post(`${base}/:hookId`, body, async (ctx) => {
     const hook = await deps.webhooks.replace(accountId(ctx), hookId(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
   });
 
-  router.patch(`${base}/:hookId`, async (ctx) => {
+  router.patch(`${base}/:hookId`, body, async (ctx) => {
     const hook = await deps.webhooks.merge(accountId(ctx), hookId(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, presentWebhook(hook), { revision: revisionOf(hook) });
   });
 
-  router.put(`${base}/:hookId/ping`, async (ctx) => {
+  router.put(`${base}/:hookId/ping`, rateLimited(deps.rateLimits, 'pings'), body, async (ctx) => {
     const ping = deps.ping;
     if (ping === undefined) throw new MethodNotAllowedError();
     const hook = await deps.webhooks.get(accountId(ctx), hookId(ctx));
     writeSuccess(ctx, deps.envelope, await ping(hook));
   });
 
-  router.post(`${base}/:hookId/recover`, async (ctx) => {
+  router.post(`${base}/:hookId/recover`, rateLimited(deps.rateLimits, 'recovers'), body, async (ctx) => {
     const recovered = await deps.webhooks.recover(accountId(ctx), hookId(ctx), requestData(ctx));
     writeSuccess(ctx, deps.envelope, { recovered });
   });
 
-  router.put(`${base}/:hookId/secret`, async (ctx) => {
+  router.put(`${base}/:hookId/secret`, body, async (ctx) => {
     const { hook, secret } = await deps.webhooks.rotateSecret(accountId(ctx), hookId(ctx));
     // The only time the whole secret is shown.
     writeSuccess(ctx, deps.envelope, { ...presentWebhook(hook), secret }, { revision: revisionOf(hook) });
   });
 
-  router.delete(`${base}/:hookId`, async (ctx) => {
+  router.delete(`${base}/:hookId`, body, async (ctx) => {
     const deleted = await deps.webhooks.delete(accountId(ctx), hookId(ctx));
     // A hook whose stored document no longer parses is deleted all the same; only its id is known.
     const shown = deleted.hook === null ? { id: deleted.id } : presentWebhook(deleted.hook);

@@ -9,7 +9,6 @@
 import type Router from '@koa/router';
 import { ForbiddenError, ValidationError, type ValidationDetails } from '../../errors.js';
 import { isJsonObject, type JsonObject } from '../../domain/json.js';
-import type { AuthContext } from '../../services/auth-service.js';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
 import { requireAuth } from '../middleware/auth.js';

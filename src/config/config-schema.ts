@@ -181,7 +181,7 @@ export interface ConfigSchema {
    */
   maxQueuedPerDestination: number;
   /**
-   * concurrent requests overall, shared fairly between accounts with work; intake pauses when twice this many are waiting
+   * concurrent requests overall, shared fairly between accounts with work (one account alone leaves an eighth free); intake pauses while twice this many are waiting, unless they stay waiting 2 s (receivers not answering)
    */
   maxInFlight: number;
   /**

@@ -67,6 +67,8 @@ interface Lane<J> {
 
 interface AccountShare {
   inFlight: number;
+  /** Its jobs waiting in lanes. */
+  queued: number;
   /** Its lanes with queued jobs, taken in turn. */
   ready: string[];
 }
@@ -100,6 +102,9 @@ export class Dispatcher<J> {
   private queued = 0;
   private idleWaiters: Array<() => void> = [];
   private roomWaiters: Array<() => void> = [];
+  /** Since when the queued work has stayed at or over the high-water mark. */
+  private overSince: number | undefined;
+  private recheck: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private prunedAt = 0;
 
@@ -113,17 +118,22 @@ export class Dispatcher<J> {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Takes the job unless its lane has no room (or the dispatcher is stopping). */
+  /**
+   * Takes the job unless its lane has no room, its account already has its share of the queued
+   * work waiting, or the dispatcher is stopping.
+   */
   offer(job: J): boolean {
     if (this.stopped) return false;
     const route = this.routeOf(job);
     const lane = this.laneFor(route);
-    if (lane.queue.length >= this.roomOf(lane)) {
+    const share = this.shareOf(route.account);
+    if (lane.queue.length >= this.roomOf(lane) || share.queued >= this.accountRoom(share)) {
       lane.refused = true;
       return false;
     }
     lane.queue.push(job);
     this.queued += 1;
+    share.queued += 1;
     if (lane.queue.length === 1) this.markReady(lane);
     this.pump();
     return true;
@@ -132,23 +142,71 @@ export class Dispatcher<J> {
   /**
    * Resolves once the queued work is below the high-water mark (twice the in-flight cap). Intake
    * waits here before taking more events, so a burst to fast receivers stays in the broker's
-   * durable queue instead of piling up in memory. Slow lanes cannot hold it: their room is small.
+   * durable queue instead of piling up in memory.
+   *
+   * Unless the work has stayed over the mark for a whole horizon: then it is waiting on receivers
+   * that do not answer, not on callhook, and holding intake would stall every account behind the
+   * broker's one queue (events of all tenants come through it in order). Intake then goes on;
+   * what lanes and account shares cannot take waits in the store.
    */
   waitForRoom(): Promise<void> {
-    if (this.stopped || this.queued < this.options.maxInFlight * 2) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push(resolve));
+    if (this.stopped || this.hasRoom()) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.roomWaiters.push(resolve);
+      this.recheckLater();
+    });
   }
 
   /** Free room for new work overall, for pollers deciding how much to claim. */
   spareCapacity(): number {
-    return Math.max(0, this.options.maxInFlight * 2 - this.inFlight - this.queued);
+    const spare = Math.max(0, this.options.maxInFlight * 2 - this.inFlight - this.queued);
+    // Stuck behind silent receivers: still claim a little, for the accounts under their share
+    // (the lanes of the others are left out of the claim as saturated).
+    return this.isStuck() ? Math.max(spare, this.options.minQueuedPerLane) : spare;
   }
 
-  /** Lanes that should not be fed from the store now: at least half their room is taken. */
+  /** Lanes that should not be fed from the store now: at least half their room is taken, or their account's share. */
   saturatedLanes(): string[] {
     const out: string[] = [];
-    for (const [key, lane] of this.lanes) if (lane.queue.length * 2 >= this.roomOf(lane)) out.push(key);
+    for (const [key, lane] of this.lanes) {
+      const share = this.accounts.get(lane.route.account);
+      const accountFull = share !== undefined && share.queued >= this.accountRoom(share);
+      if (accountFull || lane.queue.length * 2 >= this.roomOf(lane)) out.push(key);
+    }
     return out;
+  }
+
+  /** An account's share of the high-water mark, among the accounts with work waiting. */
+  private accountRoom(share: AccountShare): number {
+    const accounts = this.turns.length + (share.ready.length === 0 ? 1 : 0);
+    return Math.max(this.options.minQueuedPerLane, Math.floor((this.options.maxInFlight * 2) / Math.max(1, accounts)));
+  }
+
+  private hasRoom(): boolean {
+    if (this.queued < this.options.maxInFlight * 2) {
+      this.overSince = undefined;
+      return true;
+    }
+    this.overSince ??= this.now();
+    return this.isStuck();
+  }
+
+  private isStuck(): boolean {
+    return this.overSince !== undefined && this.now() - this.overSince >= this.options.queueHorizonMs;
+  }
+
+  /** Waiters are looked at again while nothing finishes (silent receivers), so a stall is noticed. */
+  private recheckLater(): void {
+    if (this.recheck !== undefined) return;
+    this.recheck = setTimeout(
+      () => {
+        this.recheck = undefined;
+        this.wake();
+        if (this.roomWaiters.length > 0) this.recheckLater();
+      },
+      Math.max(50, this.options.queueHorizonMs / 4),
+    );
+    this.recheck.unref();
   }
 
   stats(): { inFlight: number; queued: number; lanes: LaneStats[] } {
@@ -193,7 +251,7 @@ export class Dispatcher<J> {
   private shareOf(account: string): AccountShare {
     let share = this.accounts.get(account);
     if (share === undefined) {
-      share = { inFlight: 0, ready: [] };
+      share = { inFlight: 0, queued: 0, ready: [] };
       this.accounts.set(account, share);
     }
     return share;
@@ -249,6 +307,7 @@ export class Dispatcher<J> {
       }
       const job = lane.queue.shift() as J;
       this.queued -= 1;
+      share.queued -= 1;
       if (lane.queue.length > 0) share.ready.push(key);
       return { lane, job };
     }
@@ -294,7 +353,7 @@ export class Dispatcher<J> {
   }
 
   private wake(): void {
-    if (this.roomWaiters.length > 0 && this.queued < this.options.maxInFlight * 2) {
+    if (this.roomWaiters.length > 0 && this.hasRoom()) {
       const waiters = this.roomWaiters;
       this.roomWaiters = [];
       for (const resolve of waiters) resolve();
@@ -316,7 +375,11 @@ export class Dispatcher<J> {
     for (const lane of this.lanes.values()) dropped.push(...lane.queue.splice(0));
     this.queued = 0;
     this.turns.length = 0;
-    for (const share of this.accounts.values()) share.ready.length = 0;
+    for (const share of this.accounts.values()) {
+      share.ready.length = 0;
+      share.queued = 0;
+    }
+    if (this.recheck !== undefined) clearTimeout(this.recheck);
     for (const resolve of this.roomWaiters.splice(0)) resolve();
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     return dropped;

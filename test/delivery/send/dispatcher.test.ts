@@ -21,13 +21,24 @@ function dispatcher(
   options: Partial<DispatcherOptions>,
   run: (job: Job) => Promise<JobFeedback>,
   onError: (error: unknown, job: Job) => void = () => undefined,
+  now?: () => number,
 ): Dispatcher<Job> {
   return new Dispatcher<Job>(
     { maxInFlight: 10, maxPerLane: 8, initialPerLane: 2, maxQueuedPerLane: 100, queueHorizonMs: 2000, minQueuedPerLane: 3, ...options },
     (job) => ({ lane: job.lane, account: job.account, destination: `http://${job.lane}` }),
     run,
     onError,
+    undefined,
+    now,
   );
+}
+
+/** Whether the promise has settled by the next turn of the event loop. */
+async function settledNow(promise: Promise<void>): Promise<boolean> {
+  let settled = false;
+  void promise.then(() => (settled = true));
+  await settle();
+  return settled;
 }
 
 describe('dispatcher', () => {
@@ -130,6 +141,39 @@ describe('dispatcher', () => {
     await settle();
     assert.equal(started.length, 1);
     await d.stop();
+  });
+
+  it('keeps one account to its share of the queued work once another has work waiting', async () => {
+    const hang = new Promise<JobFeedback>(() => undefined);
+    // Mark 8 (twice 4 slots); lanes keep up to 100 waiting, so only the account shares bind.
+    const d = dispatcher({ maxInFlight: 4, initialPerLane: 1, minQueuedPerLane: 2, queueHorizonMs: 10_000 }, () => hang);
+    const offered = (account: string, lanes: number, each: number) =>
+      Array.from({ length: lanes * each }, (_, n) => d.offer({ lane: `${account}${n % lanes}`, account, n })).filter(Boolean).length;
+    assert.equal(offered('noisy', 10, 2), 11, 'alone: 3 start (a slot is kept back), 8 wait (the whole mark)');
+    assert.equal(offered('quiet', 1, 3), 3, 'another account: one starts in the reserve, two wait');
+    assert.equal(offered('noisy', 10, 1), 0, 'the noisy account, past its share, is turned away');
+    assert.ok(d.saturatedLanes().includes('noisy0'), 'and its lanes are left out of claims');
+    assert.ok(!d.saturatedLanes().includes('quiet0'));
+    void d.stop();
+  });
+
+  it('holds intake at the mark, but not for receivers that stay silent a whole horizon', async () => {
+    let clock = 0;
+    const hang = new Promise<JobFeedback>(() => undefined);
+    const d = dispatcher(
+      { maxInFlight: 2, initialPerLane: 1, minQueuedPerLane: 4, queueHorizonMs: 1000 },
+      () => hang,
+      undefined,
+      () => clock,
+    );
+    for (let n = 0; n < 10; n += 1) d.offer({ lane: `hung${n % 3}`, account: 'a', n });
+    assert.equal(d.stats().queued, 4, 'the mark is full');
+    assert.equal(await settledNow(d.waitForRoom()), false, 'intake waits');
+    assert.equal(d.spareCapacity(), 0);
+    clock = 1000;
+    assert.equal(await settledNow(d.waitForRoom()), true, 'a horizon later, the wait is on receivers: intake goes on');
+    assert.equal(d.spareCapacity(), 4, 'and claims still take a little, for accounts under their share');
+    void d.stop();
   });
 
   it('respects the global cap and reports failures without stopping', async () => {

@@ -4,9 +4,12 @@
  * `2026-01-30T14:05:00.250-03:00`). A time without a zone is refused rather than guessed.
  * Pure: returns milliseconds since the epoch with the precision the text carries.
  */
-import { gregorianToUnixMs } from './call-event.js';
+import { gregorianToUnixMs, unixMsToGregorian } from './call-event.js';
 
-export type TimeParam = { ok: true; ms: number; precision: 'second' | 'millisecond' } | { ok: false; problem: string };
+/** A refusal says whether the value was no time at all, or a time before or after the range. */
+export type TimeParam =
+  | { ok: true; ms: number; precision: 'second' | 'millisecond' }
+  | { ok: false; problem: string; bound?: { side: 'minimum' | 'maximum'; gregorian: number } };
 
 const iso = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -19,7 +22,7 @@ export const timeParamHelp = 'Gregorian seconds, or ISO 8601 like 2026-01-30 or 
 export function parseTimeParam(text: string): TimeParam {
   let ms: number;
   let precision: 'second' | 'millisecond' = 'second';
-  if (/^\d{1,12}$/.test(text)) {
+  if (/^-?\d{1,30}$/.test(text)) {
     ms = gregorianToUnixMs(Number(text));
   } else {
     const match = iso.exec(text);
@@ -37,6 +40,21 @@ export function parseTimeParam(text: string): TimeParam {
     }
     if (fraction !== undefined) precision = 'millisecond';
   }
-  if (ms < earliestMs || ms >= latestMs) return { ok: false, problem: 'out of range: between the years 2000 and 2999' };
+  if (ms < earliestMs) {
+    const gregorian = unixMsToGregorian(earliestMs);
+    return {
+      ok: false,
+      problem: `out of range: between the years 2000 and 2999 (at least ${gregorian})`,
+      bound: { side: 'minimum', gregorian },
+    };
+  }
+  if (ms >= latestMs) {
+    const gregorian = unixMsToGregorian(latestMs) - 1;
+    return {
+      ok: false,
+      problem: `out of range: between the years 2000 and 2999 (at most ${gregorian})`,
+      bound: { side: 'maximum', gregorian },
+    };
+  }
   return { ok: true, ms, precision };
 }

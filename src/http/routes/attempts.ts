@@ -28,7 +28,10 @@ function timeParam(ctx: RouteContext, name: string): Bound | undefined {
   const text = (Array.isArray(raw) ? raw[0] : raw) ?? '';
   const parsed = parseTimeParam(text);
   if (!parsed.ok) {
-    throw ValidationError.single(name, 'type', { message: `${parsed.problem}`, target: timeParamHelp, value: text });
+    const { bound } = parsed;
+    throw bound === undefined
+      ? ValidationError.single(name, 'type', { message: parsed.problem, target: timeParamHelp, value: text })
+      : ValidationError.single(name, bound.side, { message: parsed.problem, target: bound.gregorian, value: text });
   }
   return { text, startMs: parsed.ms, endMs: parsed.precision === 'second' ? parsed.ms + 999 : parsed.ms };
 }

@@ -30,7 +30,7 @@ export interface ConfigSchema {
    */
   logFormat: 'auto' | 'pretty' | 'json';
   /**
-   * the master account's API key; set it to choose or rotate it
+   * the master account's API key; set it to choose or rotate it (unset: generated at first start and shown once on the terminal)
    */
   masterApiKey?: string;
   /**

@@ -64,7 +64,13 @@ export class AccountService {
     if (master === null) {
       const apiKey = options.apiKey ?? newApiKey();
       try {
-        master = await this.store.createAccount({ id: newId(), parentId: null, tree: [], apiKeyHash: hashApiKey(apiKey), doc: { name: options.name } });
+        master = await this.store.createAccount({
+          id: newId(),
+          parentId: null,
+          tree: [],
+          apiKeyHash: hashApiKey(apiKey),
+          doc: { name: options.name },
+        });
         if (options.apiKey === undefined) generatedKey = apiKey;
         log.info({ account_id: master.id }, 'created the master account');
       } catch (error) {

@@ -227,7 +227,9 @@ describe('abuse: signing secrets and the key that opens them', () => {
 
       const captured = captureLog('info');
       await (await startTestApp({ secretsKey }, place, { log: captured.log })).stop();
-      assert.ok(captured.lines.some((line) => line['msg'] === 'webhook signing secrets encrypted with CALLHOOK_SECRETS_KEY' && line['hooks'] === 1));
+      assert.ok(
+        captured.lines.some((line) => line['msg'] === 'webhook signing secrets encrypted with CALLHOOK_SECRETS_KEY' && line['hooks'] === 1),
+      );
       assert.ok(!(await copyOfStore(place)).includes(secret), 'encrypted on the first start with the key');
 
       await assert.rejects(startTestApp({}, place), /encrypted signing secret and CALLHOOK_SECRETS_KEY is not set/);

@@ -212,7 +212,11 @@ export function accountContract(test: StoreTest): void {
       ConflictError,
       'moved to be a second root',
     );
-    await assert.rejects(store.putAccount(buildChildAccount(root, { apiKeyHash: a.apiKeyHash })), ConflictError, 'a new account with a taken key');
+    await assert.rejects(
+      store.putAccount(buildChildAccount(root, { apiKeyHash: a.apiKeyHash })),
+      ConflictError,
+      'a new account with a taken key',
+    );
   });
 
   test('replaceRoot makes an account the root; the old root goes with its own data, not the accounts below it', async (store) => {
@@ -230,11 +234,20 @@ export function accountContract(test: StoreTest): void {
     assert.equal((await store.listAttempts(old.id, { from: at(-1000), to: at(1000) })).items.length, 0);
     assert.ok(await store.getAccount(child.id), 'kept for the caller to re-attach');
     assert.ok(await store.getWebhook(child.id, childHook.id));
-    const reattached = await store.putAccount({ id: child.id, parentId: next.id, tree: [next.id], apiKeyHash: child.apiKeyHash, doc: child.doc });
+    const reattached = await store.putAccount({
+      id: child.id,
+      parentId: next.id,
+      tree: [next.id],
+      apiKeyHash: child.apiKeyHash,
+      doc: child.doc,
+    });
     assert.deepEqual(await store.listDescendantIds(next.id), [reattached.id]);
 
     const again = await store.replaceRoot({ id: next.id, apiKeyHash: 'unused', doc: { name: 'renamed' } });
-    assert.deepEqual([again.id, again.doc, again.apiKeyHash, again.revision], [next.id, { name: 'renamed' }, next.apiKeyHash, root.revision + 1]);
+    assert.deepEqual(
+      [again.id, again.doc, again.apiKeyHash, again.revision],
+      [next.id, { name: 'renamed' }, next.apiKeyHash, root.revision + 1],
+    );
     const promoted = await store.replaceRoot({ id: child.id, apiKeyHash: child.apiKeyHash, doc: child.doc });
     assert.deepEqual([promoted.parentId, promoted.tree], [null, []], 'an existing account moves up');
     assert.equal(await store.getAccount(next.id), null);

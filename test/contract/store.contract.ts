@@ -31,7 +31,11 @@ export interface StoreHandle {
 }
 
 /** Registers one test that runs `body` against a fresh store (its codec encrypting secrets with `secretsKey`, if given). */
-export type StoreTest = (title: string, body: (store: Store, fixture: StoreFixture) => Promise<void>, options?: { secretsKey?: Buffer }) => void;
+export type StoreTest = (
+  title: string,
+  body: (store: Store, fixture: StoreFixture) => Promise<void>,
+  options?: { secretsKey?: Buffer },
+) => void;
 
 const validator = new Validator();
 

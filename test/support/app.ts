@@ -39,7 +39,8 @@ export function newStorePlace(): StorePlace {
   return {
     dataDir,
     ...(mongodbUrl !== undefined ? { mongodbUrl } : {}),
-    env: { CALLHOOK_DATA_DIR: dataDir, ...(mongodbUrl !== undefined ? { MONGODB_URL: mongodbUrl } : {}) },
+    // MongoDB deployments must name the token-signing key (the store never holds it).
+    env: { CALLHOOK_DATA_DIR: dataDir, ...(mongodbUrl !== undefined ? { MONGODB_URL: mongodbUrl, CALLHOOK_JWT_SECRET: jwtSecret } : {}) },
     async dispose() {
       rmSync(dataDir, { recursive: true, force: true });
       if (mongodbUrl === undefined) return;

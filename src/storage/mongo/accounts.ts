@@ -113,7 +113,11 @@ export function accountStore(c: Collections): AccountStore {
           c.accounts.findOneAndUpdate(
             { _id: accountId, revision: expectedRevision },
             {
-              $set: { doc: change.doc, modifiedAt: new Date(), ...(change.apiKeyHash !== undefined ? { apiKeyHash: change.apiKeyHash } : {}) },
+              $set: {
+                doc: change.doc,
+                modifiedAt: new Date(),
+                ...(change.apiKeyHash !== undefined ? { apiKeyHash: change.apiKeyHash } : {}),
+              },
               $inc: { revision: 1, ...(change.apiKeyHash !== undefined ? { keyVersion: 1 } : {}) },
             },
             { returnDocument: 'after' },

@@ -15,7 +15,10 @@ async function dropIndexIfPresent(db: Db, collection: string, name: string): Pro
     await db.collection(collection).dropIndex(name);
   } catch (error) {
     // Never created, dropped by another instance first, or no collection yet (a new database).
-    if (error instanceof MongoServerError && (error.code === indexNotFound || error.code === namespaceNotFound || /not found/i.test(error.message))) {
+    if (
+      error instanceof MongoServerError &&
+      (error.code === indexNotFound || error.code === namespaceNotFound || /not found/i.test(error.message))
+    ) {
       return;
     }
     throw error;
@@ -30,10 +33,13 @@ async function hashApiKeys(db: Db, c: Collections): Promise<void> {
   for await (const account of legacy) {
     const key = (account as unknown as { apiKey: unknown }).apiKey;
     if (typeof key !== 'string') continue;
-    await c.accounts.updateOne({ _id: account._id, apiKey: key } as object, {
-      $set: { apiKeyHash: hashApiKey(key) },
-      $unset: { apiKey: '' },
-    } as object);
+    await c.accounts.updateOne(
+      { _id: account._id, apiKey: key } as object,
+      {
+        $set: { apiKeyHash: hashApiKey(key) },
+        $unset: { apiKey: '' },
+      } as object,
+    );
   }
   await c.accounts.updateMany({ keyVersion: { $exists: false } }, { $set: { keyVersion: 1 } });
 }

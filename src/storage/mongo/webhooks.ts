@@ -99,7 +99,10 @@ export function webhookStore(c: Collections, codec: WebhookCodec): WebhookStore 
 
     async resealWebhookSecrets() {
       let rewritten = 0;
-      const cursor = c.webhooks.find({ 'doc.pvt_secrets': { $exists: true } }, { projection: { _id: 1, accountId: 1, doc: 1, revision: 1 } });
+      const cursor = c.webhooks.find(
+        { 'doc.pvt_secrets': { $exists: true } },
+        { projection: { _id: 1, accountId: 1, doc: 1, revision: 1 } },
+      );
       for await (const hook of cursor) {
         if (typeof hook.doc === 'string') continue;
         const doc = codec.reseal({ id: hook._id, accountId: hook.accountId, doc: hook.doc });

@@ -156,7 +156,7 @@ export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
 
     async resealWebhookSecrets() {
       let total = 0;
-      for (let after: string | null = ''; after !== null; ) {
+      for (let after: string | null = ''; after !== null;) {
         const page = resealPage.immediate(after);
         total += page.rewritten;
         after = page.last;

@@ -137,6 +137,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     documentLimits,
     secretBoxOf(config),
   );
+  if (config.mongodbUrl !== undefined && config.jwtSecret === undefined) {
+    // loadConfig refuses this pair; a Config built by hand gets the same words.
+    throw new StartupError('MONGODB_URL needs CALLHOOK_JWT_SECRET: auth tokens are signed with a key the store never holds');
+  }
   if (config.mongodbUrl === undefined) privateDataDir(config, log);
   // Never in the store: the setting, else a 0600 file in the data directory (MongoDB requires the setting).
   const signingKey = loadSigningKey({ dataDir: config.dataDir, ...(config.jwtSecret !== undefined ? { secret: config.jwtSecret } : {}) });

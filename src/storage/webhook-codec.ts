@@ -65,11 +65,6 @@ export class WebhookCodec {
     private readonly box?: SecretBox,
   ) {}
 
-  /** Whether signing secrets are written encrypted. */
-  get encryptsSecrets(): boolean {
-    return this.box !== undefined;
-  }
-
   private open(stored: string): string {
     if (!isSealed(stored)) return stored;
     if (this.box === undefined) throw new SecretOpenError('encrypted, and CALLHOOK_SECRETS_KEY is not set');

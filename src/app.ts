@@ -3,7 +3,6 @@
  * main.ts and the tests both go through here, so tests run the real wiring.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -12,7 +11,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { HookCatalog } from './domain/hook-types.js';
-import { UnavailableError } from './errors.js';
+import { StartupError, UnavailableError } from './errors.js';
 import { parseCidrs } from './domain/networks.js';
 import { samples } from './domain/samples.js';
 import type { HealthReport } from './http/deps.js';
@@ -40,6 +39,9 @@ import { openMongoStore } from './storage/mongo/index.js';
 import { openSqliteStore } from './storage/sqlite/index.js';
 import type { Store } from './storage/store.js';
 import { WebhookCodec } from './storage/webhook-codec.js';
+import { parseSecretsKey, SecretBox } from './domain/secret-box.js';
+import { ensurePrivateDir, ensurePrivateFile } from './security/private-files.js';
+import { loadSigningKey } from './security/signing-key.js';
 import { Validator } from './validation/validator.js';
 import { callhookVersion } from './version.js';
 
@@ -66,16 +68,66 @@ function amqpCheck(consumer: AmqpConsumer): HealthReport['checks'][string] {
   return detail === undefined ? { status } : { status, detail };
 }
 
+/** The data directory 0700 and the database files 0600, said in the log when they had to be tightened. */
+function privateDataDir(config: Config, log: Logger): void {
+  const db = join(config.dataDir, 'callhook.db');
+  const tightened = [
+    ensurePrivateDir(config.dataDir),
+    ensurePrivateFile(db, { create: true }),
+    ensurePrivateFile(`${db}-wal`, { create: false }),
+    ensurePrivateFile(`${db}-shm`, { create: false }),
+  ];
+  for (const found of tightened) {
+    if (found !== null) log.warn({ path: found.path, mode: found.was }, 'readable by other users: made private to callhook’s user');
+  }
+}
+
 async function openStore(config: Config, codec: WebhookCodec): Promise<Store> {
   if (config.mongodbUrl !== undefined) return openMongoStore({ url: config.mongodbUrl, codec });
-  mkdirSync(config.dataDir, { recursive: true });
   return openSqliteStore({ file: join(config.dataDir, 'callhook.db'), synchronous: config.sqliteSynchronous, codec });
+}
+
+/** Plain signing secrets are encrypted once a key is set; one the key cannot open stops the start. */
+async function resealSecrets(store: Store, log: Logger): Promise<void> {
+  try {
+    const sealed = await store.resealWebhookSecrets();
+    if (sealed > 0) log.info({ hooks: sealed }, 'webhook signing secrets encrypted with CALLHOOK_SECRETS_KEY');
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /** The console `npm run build` writes: <root>/dist/console, from src/ (tsx) and from dist/ alike. */
 const builtConsoleDir = fileURLToPath(new URL('../dist/console/', import.meta.url));
 
-export async function buildApp(config: Config, options: { log?: Logger; consoleDir?: string } = {}): Promise<App> {
+export interface BuildOptions {
+  log?: Logger;
+  consoleDir?: string;
+  /** Where a generated master API key is shown, once, in plain text (default stderr); never the log. */
+  terminal?: { write(text: string): unknown };
+}
+
+function secretBoxOf(config: Config): SecretBox | undefined {
+  if (config.secretsKey === undefined) return undefined;
+  const key = parseSecretsKey(config.secretsKey);
+  // loadConfig refuses a malformed key; a Config built by hand gets the same words.
+  if (key === null) throw new StartupError('CALLHOOK_SECRETS_KEY must be 32 bytes, written as 64 hex digits or in base64');
+  return new SecretBox(key);
+}
+
+/**
+ * The generated master key, in plain text on the terminal, this once: it is stored hashed, and
+ * structured logs (shipped, kept, read by many) must never hold a key.
+ */
+function showGeneratedKey(terminal: { write(text: string): unknown }, accountId: string, apiKey: string): void {
+  terminal.write(
+    `\ncallhook created the master account ${accountId} with this API key, shown only now:\n\n    ${apiKey}\n\n` +
+      'Keep it somewhere safe: callhook stores only its hash and cannot show it again. Set CALLHOOK_MASTER_API_KEY to choose your own.\n\n',
+  );
+}
+
+export async function buildApp(config: Config, options: BuildOptions = {}): Promise<App> {
   const log = options.log ?? createLogger(config);
   const validator = new Validator();
   const documentLimits = { maxBytes: config.maxDocumentBytes, maxDepth: config.maxJsonDepth };
@@ -83,8 +135,17 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
     validator,
     (hook, reason) => log.warn({ account_id: hook.accountId, hook_id: hook.id, reason }, 'stored webhook cannot be read; it is left out'),
     documentLimits,
+    secretBoxOf(config),
   );
+  if (config.mongodbUrl !== undefined && config.jwtSecret === undefined) {
+    // loadConfig refuses this pair; a Config built by hand gets the same words.
+    throw new StartupError('MONGODB_URL needs CALLHOOK_JWT_SECRET: auth tokens are signed with a key the store never holds');
+  }
+  if (config.mongodbUrl === undefined) privateDataDir(config, log);
+  // Never in the store: the setting, else a 0600 file in the data directory (MongoDB requires the setting).
+  const signingKey = loadSigningKey({ dataDir: config.dataDir, ...(config.jwtSecret !== undefined ? { secret: config.jwtSecret } : {}) });
   const store = await openStore(config, codec);
+  await resealSecrets(store, log);
   // Beside Kazoo: its tokens, its account tree (mirrored), its logins. Fan-out's account cache is
   // dropped whenever the mirror changes the tree.
   const kazoo =
@@ -104,9 +165,9 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
           log.child({ component: 'kazoo' }),
         )
       : undefined;
-  const auth = await AuthService.create(store, {
+  const auth = AuthService.create(store, {
+    signingKey: signingKey.key,
     tokenTtlSeconds: config.tokenTtlSeconds,
-    ...(config.jwtSecret !== undefined ? { jwtSecret: config.jwtSecret } : {}),
     ...(kazoo !== undefined ? { kazoo } : {}),
   });
   const accounts = new AccountService(store, validator, {
@@ -114,6 +175,7 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
     maxDepth: config.maxAccountDepth,
     maxDescendants: config.maxDescendants,
     managedByKazoo: kazoo !== undefined,
+    masterKeyFromSetting: config.masterApiKey !== undefined,
   });
   const allowedNetworks = parseCidrs(config.allowedNetworks);
   const catalog = new HookCatalog({ objectTypes: config.objectTypes, enabled: config.hookTypes });
@@ -243,12 +305,12 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
         await kazoo.start();
         keySource = config.masterApiKey !== undefined ? 'setting' : 'kazoo';
       } else {
-        keySource = (
-          await accounts.bootstrapMaster(
-            { name: config.masterAccountName, ...(config.masterApiKey !== undefined ? { apiKey: config.masterApiKey } : {}) },
-            log,
-          )
-        ).keySource;
+        const master = await accounts.bootstrapMaster(
+          { name: config.masterAccountName, ...(config.masterApiKey !== undefined ? { apiKey: config.masterApiKey } : {}) },
+          log,
+        );
+        keySource = master.keySource;
+        if (master.generatedKey !== undefined) showGeneratedKey(options.terminal ?? process.stderr, master.account.id, master.generatedKey);
       }
       const listening = createHttpServer(
         http.callback(),
@@ -268,7 +330,8 @@ export async function buildApp(config: Config, options: { log?: Logger; consoleD
       await pipeline.start();
       await consumer?.start();
       const port = (listening.address() as AddressInfo).port;
-      log.info({ port, ...startupSummary(config, port, { masterKey: keySource, broker: consumer?.state() }) }, 'callhook listening');
+      const summary = startupSummary(config, port, { masterKey: keySource, broker: consumer?.state(), tokenKey: signingKey.source });
+      log.info({ port, ...summary }, 'callhook listening');
       return { port };
     },
     async stop() {

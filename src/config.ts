@@ -7,6 +7,7 @@
 import { Ajv } from 'ajv';
 import { isTimeZone } from './domain/calls/zoned-time.js';
 import { parseCidr } from './domain/networks.js';
+import { parseSecretsKey } from './domain/secret-box.js';
 import type { ConfigSchema } from './config/config-schema.js';
 import { crossFieldProblems } from './config/cross-checks.js';
 import { configSettings, configSchema, type Setting } from './config/settings.js';
@@ -84,6 +85,12 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
   const zone = merged['timeZone'];
   if (typeof zone === 'string' && !isTimeZone(zone)) {
     problems.push(`${labelOf('timeZone')}: "${zone}" is not an IANA time zone (e.g. America/Sao_Paulo)`);
+  }
+  const secretsKey = merged['secretsKey'];
+  if (typeof secretsKey === 'string' && parseSecretsKey(secretsKey) === null) {
+    problems.push(
+      `${labelOf('secretsKey')}: must be 32 bytes, written as 64 hex digits or in base64 (make one with: openssl rand -base64 32)`,
+    );
   }
   // Pairs are only judged once each value is valid on its own.
   if (problems.length === 0) problems.push(...crossFieldProblems(merged as unknown as Config, labelOf));

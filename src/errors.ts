@@ -113,6 +113,23 @@ export class MethodNotAllowedError extends AppError {
   }
 }
 
+/**
+ * `GET /accounts/{id}/api_key`: keys are stored as digests, so there is nothing to give back.
+ * The resource still answers PUT (a new key, shown once), hence 405 rather than 404 or 410.
+ */
+export class ApiKeyNotReadableError extends AppError {
+  readonly status = 405;
+  readonly code = 'invalid_method';
+  readonly details = {
+    message:
+      'API keys are stored hashed and cannot be read back: each key is shown once, when its account is created or the key ' +
+      'is replaced. PUT /v2/accounts/{ACCOUNT_ID}/api_key issues a new key (the old one and its tokens stop working at once).',
+  };
+  constructor() {
+    super('api keys cannot be read back');
+  }
+}
+
 /** A write lost a race (revision mismatch) or hit a unique key. */
 export class ConflictError extends AppError {
   readonly status = 409;
@@ -216,3 +233,9 @@ export class ManagedByKazooError extends AppError {
     };
   }
 }
+
+/**
+ * Something found at start-up that callhook must not run with (a key that does not open the stored
+ * secrets, a signing-key file others can read): main prints the message alone, without a stack.
+ */
+export class StartupError extends Error {}

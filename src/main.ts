@@ -1,6 +1,7 @@
 /** Process entry: config → app → start; SIGTERM/SIGINT stop it within a deadline. */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { StartupError } from './errors.js';
 import { helpText } from './config/settings.js';
 
 async function main(): Promise<void> {
@@ -44,6 +45,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    process.stderr.write(`callhook cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`callhook failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

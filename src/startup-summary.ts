@@ -8,6 +8,8 @@ import type { Config } from './config.js';
 
 export interface SummaryFacts {
   masterKey: 'setting' | 'generated' | 'stored' | 'kazoo';
+  /** Where the auth-token signing key comes from (security/signing-key.ts). */
+  tokenKey: 'setting' | 'generated' | 'file';
   /** The consumer's state right after start, or undefined without AMQP_URL. */
   broker: string | undefined;
 }
@@ -25,8 +27,8 @@ export function withoutPassword(url: string): string {
 
 const keySources: Readonly<Record<SummaryFacts['masterKey'], string>> = {
   setting: 'CALLHOOK_MASTER_API_KEY',
-  generated: 'generated now and printed once above (api_key); set CALLHOOK_MASTER_API_KEY to choose your own',
-  stored: 'generated at first start and printed then; set CALLHOOK_MASTER_API_KEY to choose a new one',
+  generated: 'generated now and shown once on the terminal (stderr), not in this log; set CALLHOOK_MASTER_API_KEY to choose your own',
+  stored: 'generated at first start and shown then (stored hashed); set CALLHOOK_MASTER_API_KEY to choose a new one',
   kazoo: "Kazoo's (integrated mode): sign in with a Kazoo auth token, or set CALLHOOK_MASTER_API_KEY for callhook's own logins",
 };
 
@@ -44,5 +46,13 @@ export function startupSummary(config: Config, port: number, facts: SummaryFacts
         ? 'none (AMQP_URL unset): events only through POST /v2/events'
         : `${withoutPassword(config.amqpUrl)} (${facts.broker ?? 'connecting'})`,
     master_key: keySources[facts.masterKey],
+    token_key:
+      facts.tokenKey === 'setting'
+        ? 'CALLHOOK_JWT_SECRET'
+        : `${join(config.dataDir, 'jwt-secret')} (${facts.tokenKey === 'generated' ? 'generated now' : 'generated at first start'}, mode 0600)`,
+    webhook_secrets:
+      config.secretsKey !== undefined
+        ? 'encrypted at rest (CALLHOOK_SECRETS_KEY)'
+        : 'stored in plain text: set CALLHOOK_SECRETS_KEY to encrypt them',
   };
 }

@@ -42,12 +42,13 @@ describe('first start, broker down', () => {
     await place.dispose();
   });
 
-  const lines = (): Array<Record<string, unknown>> =>
+  /** The log (JSON lines); the generated key is the only other text, written straight to stderr. */
+  const logLines = (): string[] =>
     child
       .output()
       .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+      .filter((line) => line.startsWith('{'));
+  const lines = (): Array<Record<string, unknown>> => logLines().map((line) => JSON.parse(line) as Record<string, unknown>);
 
   it('prints a start-up summary: URL, console, store, broker state, where the master key is', () => {
     const summary = lines().find((line) => line['msg'] === 'callhook listening');
@@ -57,11 +58,11 @@ describe('first start, broker down', () => {
     assert.equal(summary['console_url'], `http://127.0.0.1:${port}/console/`);
     assert.match(String(summary['store']), place.mongodbUrl === undefined ? /^sqlite .*callhook\.db$/ : /^mongodb /);
     assert.match(String(summary['broker']), /^amqp:\/\/guest:\*\*\*@127\.0\.0\.1:\d+ \((connecting|down)\)$/, 'password masked');
-    assert.match(String(summary['master_key']), /generated now and printed once above \(api_key\)/);
-    assert.ok(
-      lines().some((line) => typeof line['api_key'] === 'string'),
-      'the generated key is printed once',
-    );
+    assert.match(String(summary['master_key']), /generated now and shown once on the terminal \(stderr\), not in this log/);
+    const shown = /^ {4}([0-9a-f]{64})$/m.exec(child.output())?.[1];
+    assert.ok(shown !== undefined, 'the generated key is shown once, in plain text');
+    assert.equal(child.output().split(shown).length - 1, 1, 'exactly once');
+    assert.ok(!logLines().some((line) => line.includes(shown)), 'and never in the structured log');
   });
 
   it('says degraded on /health while the configured broker is down, and logs no line per probe', async () => {
@@ -81,8 +82,8 @@ describe('first start, broker down', () => {
   it('writes JSON lines with ISO times and no duplicated keys; one broker warning and no stack per retry', async () => {
     // amqplib's recovery retries after ~200, ~400, ~800 ms…: wait for several attempts.
     await sleep(2500);
-    const text = child.output();
-    for (const line of text.split('\n').filter((l) => l.trim() !== '')) {
+    const text = logLines().join('\n');
+    for (const line of logLines()) {
       assert.deepEqual(duplicateKeys(line), [], line);
       assert.match(String((JSON.parse(line) as { time: unknown }).time), /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
     }

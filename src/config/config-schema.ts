@@ -30,7 +30,7 @@ export interface ConfigSchema {
    */
   logFormat: 'auto' | 'pretty' | 'json';
   /**
-   * the master account's API key; set it to choose or rotate it
+   * the master account's API key; set it to choose or rotate it (unset: generated at first start and shown once on the terminal)
    */
   masterApiKey?: string;
   /**
@@ -38,9 +38,13 @@ export interface ConfigSchema {
    */
   masterAccountName: string;
   /**
-   * HS256 key for auth tokens (≥ 32 chars); by default one is generated once and shared by all instances through the store
+   * HS256 key for auth tokens (≥ 32 chars), never kept in the store; without it one is generated into `jwt-secret` (mode 0600) in the data directory. Required with MongoDB: every instance must have the same
    */
   jwtSecret?: string;
+  /**
+   * 32 random bytes (64 hex digits or base64, e.g. `openssl rand -base64 32`): webhook signing secrets (`whsec_`) are stored AES-256-GCM encrypted with it; without it they are stored in plain text
+   */
+  secretsKey?: string;
   /**
    * auth token lifetime, seconds
    */

@@ -57,6 +57,14 @@ const rules: readonly Rule[] = [
       'a client asking for the default page size would be refused',
   },
   {
+    // The token-signing key is never kept in the store; beside SQLite it is generated into the data
+    // directory, which MongoDB deployments (several instances, no shared disk) do not share.
+    holds: (c) => c.mongodbUrl === undefined || c.jwtSecret !== undefined,
+    problem: (_c, label) =>
+      `${label('mongodbUrl')} needs ${label('jwtSecret')}: auth tokens are signed with a key the store never holds, and every ` +
+      'instance must have the same one (make one with: openssl rand -base64 48)',
+  },
+  {
     // Node refuses to create a server whose headers may take longer than the whole request.
     holds: (c) => c.httpHeadersTimeoutMs <= c.httpRequestTimeoutMs,
     problem: (c, label) =>

@@ -14,6 +14,7 @@ import { KazooUnavailableError } from '../errors.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../domain/json.js';
 import { Gate } from '../lib/gate.js';
 import { PollLoop } from '../lib/poll-loop.js';
+import { hashApiKey } from '../domain/api-key.js';
 import { newApiKey } from '../ids.js';
 import type { AccountRecord, Store } from '../storage/store.js';
 import { replyData, replyMessage, type CrossbarClient, type CrossbarReply } from './crossbar-client.js';
@@ -263,12 +264,12 @@ export class AccountMirror {
       if (oldRoot !== null && oldRoot.id !== id) {
         this.log.warn({ old_root: oldRoot.id, master: id }, 'the store’s root is not Kazoo’s master: Kazoo’s master becomes the root');
       }
-      root = await this.store.replaceRoot({ id, apiKey: this.options.masterApiKey ?? newApiKey(), doc });
+      root = await this.store.replaceRoot({ id, apiKeyHash: hashApiKey(this.options.masterApiKey ?? newApiKey()), doc });
       this.onChange();
     }
     const key = this.options.masterApiKey;
-    if (root !== null && key !== undefined && root.apiKey !== key) {
-      await this.store.updateAccount(root.id, root.revision, { doc: root.doc, apiKey: key });
+    if (root !== null && key !== undefined && root.apiKeyHash !== hashApiKey(key)) {
+      await this.store.updateAccount(root.id, root.revision, { doc: root.doc, apiKeyHash: hashApiKey(key) });
     }
   }
 
@@ -279,7 +280,8 @@ export class AccountMirror {
     const doc = { ...(existing?.doc ?? {}), ...account.fields };
     const want = { parentId, tree: account.tree, doc };
     if (existing !== null && sameAccount(existing, want)) return false;
-    await this.store.putAccount({ id: account.id, ...want, apiKey: existing?.apiKey ?? newApiKey() });
+    // Kazoo's accounts sign in through Kazoo; the key callhook keeps for them is random and never shown.
+    await this.store.putAccount({ id: account.id, ...want, apiKeyHash: existing?.apiKeyHash ?? hashApiKey(newApiKey()) });
     return true;
   }
 

@@ -6,6 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import { BadRequestError, ConflictError, ForbiddenError, ManagedByKazooError, ValidationError } from '../errors.js';
 import { accountProblems, masterOnlyAccountFields } from '../domain/account-input.js';
+import { hashApiKey } from '../domain/api-key.js';
 import { trustedScope, type EventScope } from '../domain/event-scope.js';
 import { documentProblems, type JsonLimits } from '../domain/json-limits.js';
 import { requestedId } from '../domain/document-id.js';
@@ -27,13 +28,23 @@ export interface AccountServiceOptions {
   maxDescendants: number;
   /** Integrated mode: the tree is Kazoo's, mirrored; accounts are created and deleted there. */
   managedByKazoo?: boolean;
+  /** The master's key comes from CALLHOOK_MASTER_API_KEY (and would be set back at the next start). */
+  masterKeyFromSetting?: boolean;
 }
 
 /** The master account, and where its API key comes from (for the start-up summary). */
 export interface BootstrappedMaster {
   account: AccountRecord;
-  /** setting: CALLHOOK_MASTER_API_KEY; generated: just now, logged once; stored: generated at an earlier start. */
+  /** setting: CALLHOOK_MASTER_API_KEY; generated: just now; stored: generated at an earlier start. */
   keySource: 'setting' | 'generated' | 'stored';
+  /** The key generated just now: the caller shows it once, on the terminal, never in the log. */
+  generatedKey?: string;
+}
+
+/** An account with its API key, which exists in clear only in the answer that creates it. */
+export interface KeyedAccount {
+  account: AccountRecord;
+  apiKey: string;
 }
 
 export class AccountService {
@@ -49,31 +60,31 @@ export class AccountService {
    */
   async bootstrapMaster(options: { apiKey?: string; name: string }, log: Logger): Promise<BootstrappedMaster> {
     let master = await this.store.getMasterAccount();
-    let generated = false;
+    let generatedKey: string | undefined;
     if (master === null) {
       const apiKey = options.apiKey ?? newApiKey();
       try {
-        master = await this.store.createAccount({ id: newId(), parentId: null, tree: [], apiKey, doc: { name: options.name } });
-        if (options.apiKey === undefined) {
-          generated = true;
-          log.warn(
-            { account_id: master.id, api_key: apiKey },
-            'created the master account with a generated API key; set CALLHOOK_MASTER_API_KEY to choose it',
-          );
-        } else {
-          log.info({ account_id: master.id }, 'created the master account');
-        }
+        master = await this.store.createAccount({
+          id: newId(),
+          parentId: null,
+          tree: [],
+          apiKeyHash: hashApiKey(apiKey),
+          doc: { name: options.name },
+        });
+        if (options.apiKey === undefined) generatedKey = apiKey;
+        log.info({ account_id: master.id }, 'created the master account');
       } catch (error) {
         if (!(error instanceof ConflictError)) throw error;
         master = await this.store.getMasterAccount();
         if (master === null) throw error;
       }
     }
-    if (options.apiKey !== undefined && master.apiKey !== options.apiKey) {
-      master = await this.store.updateAccount(master.id, master.revision, { doc: master.doc, apiKey: options.apiKey });
+    if (options.apiKey !== undefined && master.apiKeyHash !== hashApiKey(options.apiKey)) {
+      master = await this.store.updateAccount(master.id, master.revision, { doc: master.doc, apiKeyHash: hashApiKey(options.apiKey) });
       log.info({ account_id: master.id }, 'master API key set from CALLHOOK_MASTER_API_KEY');
     }
-    return { account: master, keySource: options.apiKey !== undefined ? 'setting' : generated ? 'generated' : 'stored' };
+    const keySource = options.apiKey !== undefined ? 'setting' : generatedKey !== undefined ? 'generated' : 'stored';
+    return { account: master, keySource, ...(generatedKey !== undefined ? { generatedKey } : {}) };
   }
 
   /**
@@ -121,19 +132,38 @@ export class AccountService {
     }
   }
 
-  async createChild(auth: AuthContext, parent: AccountRecord, data: JsonObject): Promise<AccountRecord> {
+  async createChild(auth: AuthContext, parent: AccountRecord, data: JsonObject): Promise<KeyedAccount> {
     if (this.options.managedByKazoo === true) throw new ManagedByKazooError('creating an account');
     // `id` is server-owned in stored docs, but on create it lets operators mirror a Kazoo account.
     const id = requestedId(data['id']) ?? newId();
     const doc = this.validate(auth, data);
     await this.checkRoomBelow(parent);
-    return this.store.createAccount({
+    const apiKey = newApiKey();
+    const account = await this.store.createAccount({
       id,
       parentId: parent.id,
       tree: [...parent.tree, parent.id],
-      apiKey: newApiKey(),
+      apiKeyHash: hashApiKey(apiKey),
       doc,
     });
+    return { account, apiKey };
+  }
+
+  /**
+   * `PUT /accounts/{id}/api_key`: a new key at once; the old one and every token issued under it
+   * stop working (the key version goes up). Authorized like every account route: the account
+   * itself, one above it, or the master.
+   */
+  async rotateApiKey(account: AccountRecord): Promise<KeyedAccount> {
+    if (this.options.managedByKazoo === true) throw new ManagedByKazooError('replacing an API key');
+    if (account.parentId === null && this.options.masterKeyFromSetting === true) {
+      throw new BadRequestError('master key set by CALLHOOK_MASTER_API_KEY', {
+        message: 'the master account’s API key comes from CALLHOOK_MASTER_API_KEY: change the setting and restart callhook to replace it',
+      });
+    }
+    const apiKey = newApiKey();
+    const rotated = await this.store.updateAccount(account.id, account.revision, { doc: account.doc, apiKeyHash: hashApiKey(apiKey) });
+    return { account: rotated, apiKey };
   }
 
   /** POST: public fields replaced. */

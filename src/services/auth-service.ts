@@ -1,14 +1,18 @@
 /**
  * API-key authentication and the JWT auth tokens Crossbar clients expect (Monster UI decodes the
- * token, so it must be a real JWT with `exp`). Tokens are HS256, signed with a secret shared by
- * every instance through the store (or CALLHOOK_JWT_SECRET), so any instance accepts any token.
+ * token, so it must be a real JWT with `exp`). Tokens are HS256, signed with a key every instance
+ * shares and the store never holds (security/signing-key.ts), so any instance accepts any token
+ * and a copy of the store cannot forge one. API keys are looked up by their SHA-256
+ * (domain/api-key.ts); a token carries its account's key version, and replacing the key (rotation)
+ * ends every token issued before.
  *
  * Beside Kazoo (integrated mode) a token callhook did not issue is Kazoo's: Kazoo says whose it is
  * (cached briefly), and an account callhook has not mirrored yet is read from Kazoo first. An API
  * key callhook does not know, and every `user_auth` login, are Kazoo's to answer.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { SignJWT, decodeJwt, decodeProtectedHeader, jwtVerify, errors as joseErrors } from 'jose';
+import { hashApiKey } from '../domain/api-key.js';
 import { AuthenticationError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../domain/json.js';
 import type { AccountRecord, Store } from '../storage/store.js';
@@ -29,6 +33,8 @@ export interface IssuedToken {
 export type LoginResult = { kind: 'issued'; issued: IssuedToken } | { kind: 'kazoo'; status: number; body: JsonValue };
 
 const issuer = 'callhook';
+/** The account's key version when the token was issued (AccountRecord.keyVersion). */
+const keyVersionClaim = 'key_version';
 
 /** Whether the token claims to be one of callhook's (HS256, issuer callhook); it is verified after. */
 function looksLikeOurs(token: string): boolean {
@@ -47,9 +53,8 @@ export class AuthService {
     private readonly kazoo: KazooPort | undefined,
   ) {}
 
-  static async create(store: Store, options: { jwtSecret?: string; tokenTtlSeconds: number; kazoo?: KazooPort }): Promise<AuthService> {
-    const secret = options.jwtSecret ?? (await store.getOrCreateSetting('jwt_secret', randomBytes(48).toString('base64url')));
-    return new AuthService(store, new TextEncoder().encode(secret), options.tokenTtlSeconds, options.kazoo);
+  static create(store: Store, options: { signingKey: Uint8Array; tokenTtlSeconds: number; kazoo?: KazooPort }): AuthService {
+    return new AuthService(store, options.signingKey, options.tokenTtlSeconds, options.kazoo);
   }
 
   /** Whether `user_auth` exists here (integrated mode: forwarded to Kazoo). */
@@ -71,10 +76,11 @@ export class AuthService {
   }
 
   async apiAuth(apiKey: string): Promise<IssuedToken> {
-    const account = await this.store.findAccountByApiKey(apiKey);
-    // The lookup is by key; compare again in constant time so timing says nothing about near misses.
-    if (account === null || !sameSecret(account.apiKey, apiKey)) throw new AuthenticationError('unknown api key');
-    const token = await new SignJWT({ account_id: account.id, method: 'cb_api_auth' })
+    const hash = hashApiKey(apiKey);
+    const account = await this.store.findAccountByApiKeyHash(hash);
+    // The lookup is by digest; compare again in constant time so timing says nothing about near misses.
+    if (account === null || !sameSecret(account.apiKeyHash, hash)) throw new AuthenticationError('unknown api key');
+    const token = await new SignJWT({ account_id: account.id, method: 'cb_api_auth', [keyVersionClaim]: account.keyVersion })
       .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
       .setIssuer(issuer)
       .setIssuedAt()
@@ -88,9 +94,11 @@ export class AuthService {
     if (token === undefined || token === '') throw new AuthenticationError('missing auth token');
     if (this.kazoo !== undefined && !looksLikeOurs(token)) return this.kazooToken(token, this.kazoo);
     let accountId: unknown;
+    let keyVersion: unknown;
     try {
       const { payload } = await jwtVerify(token, this.key, { issuer, algorithms: ['HS256'] });
       accountId = payload['account_id'];
+      keyVersion = payload[keyVersionClaim];
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) throw new AuthenticationError('invalid or expired token');
       throw error;
@@ -98,6 +106,8 @@ export class AuthService {
     if (typeof accountId !== 'string') throw new AuthenticationError('token has no account');
     const account = await this.store.getAccount(accountId);
     if (account === null) throw new AuthenticationError('token account no longer exists');
+    // Issued under a key since replaced (or before tokens carried the version): no longer valid.
+    if (keyVersion !== account.keyVersion) throw new AuthenticationError('the account’s API key was replaced after this token was issued');
     return { accountId, token, isMaster: account.parentId === null };
   }
 

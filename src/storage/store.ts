@@ -36,7 +36,13 @@ export interface AccountRecord {
   parentId: string | null;
   /** Ancestor ids, root first, parent last (Kazoo's pvt_tree). Empty for the master. */
   tree: string[];
-  apiKey: string;
+  /** SHA-256 of the API key (domain/api-key.ts); the key itself is never stored. */
+  apiKeyHash: string;
+  /**
+   * Starts at 1 and goes up each time the key is replaced; auth tokens carry the version they were
+   * issued under, so replacing the key ends every token issued before.
+   */
+  keyVersion: number;
   /** Public fields (`name`, `timezone`, …) as the API stores them; never contains `id`. */
   doc: JsonObject;
   revision: number;
@@ -48,7 +54,8 @@ export interface NewAccount {
   id: string;
   parentId: string | null;
   tree: string[];
-  apiKey: string;
+  /** SHA-256 of the API key; the new account's keyVersion is 1. */
+  apiKeyHash: string;
   doc: JsonObject;
 }
 
@@ -119,19 +126,22 @@ export interface AccountStore {
   /** Throws ConflictError when the id exists, or when a second root (parentId null) is created. */
   createAccount(account: NewAccount): Promise<AccountRecord>;
   getAccount(accountId: string): Promise<AccountRecord | null>;
-  findAccountByApiKey(apiKey: string): Promise<AccountRecord | null>;
+  findAccountByApiKeyHash(apiKeyHash: string): Promise<AccountRecord | null>;
   getMasterAccount(): Promise<AccountRecord | null>;
   /** Direct children, ordered by id ascending, paginated. */
   listChildAccounts(accountId: string, page: PageRequest): Promise<Page<AccountRecord>>;
   /** Ids of every account below `accountId` (not itself), any depth. */
   listDescendantIds(accountId: string): Promise<string[]>;
-  /** Replaces doc (and apiKey when given) if the stored revision matches; revision + 1. */
-  updateAccount(accountId: string, expectedRevision: number, change: { doc: JsonObject; apiKey?: string }): Promise<AccountRecord>;
+  /**
+   * Replaces doc if the stored revision matches; revision + 1. With `apiKeyHash` the key is
+   * replaced too and keyVersion goes up by one (tokens issued under the old key stop working).
+   */
+  updateAccount(accountId: string, expectedRevision: number, change: { doc: JsonObject; apiKeyHash?: string }): Promise<AccountRecord>;
   /** Deletes the account, all its descendants, and their webhooks (with health), attempts, deliveries and calls. Returns deleted account ids. */
   deleteAccountTree(accountId: string): Promise<string[]>;
   /**
    * The account mirror's write (Kazoo-integrated mode): creates the account, or replaces an existing
-   * one's parent, tree and doc (keeping its API key), revision + 1. ConflictError when it would be a
+   * one's parent, tree and doc (keeping its API key and key version), revision + 1. ConflictError when it would be a
    * second root, or a new account's API key is taken.
    */
   putAccount(account: NewAccount): Promise<AccountRecord>;
@@ -172,6 +182,13 @@ export interface WebhookStore {
   getHookHealth(accountId: string, hookId: string): Promise<HookHealth | null>;
   /** Forgets the hook's health (a re-enabled hook starts counting afresh). */
   clearHookHealth(accountId: string, hookId: string): Promise<void>;
+  /**
+   * Start-up pass over every stored hook (all accounts): writes back each document whose signing
+   * secrets the codec reseals (WebhookCodec.reseal: encrypted once a key is set), revision
+   * unchanged. Returns how many were rewritten; throws the codec's SecretsKeyError when a stored
+   * secret cannot be opened with the key configured.
+   */
+  resealWebhookSecrets(): Promise<number>;
 }
 
 export interface AttemptStore {

@@ -33,7 +33,8 @@ export function accountContract(test: StoreTest): void {
     assert.equal(created.id, input.id);
     assert.equal(created.parentId, null);
     assert.deepEqual(created.tree, []);
-    assert.equal(created.apiKey, input.apiKey);
+    assert.equal(created.apiKeyHash, input.apiKeyHash);
+    assert.equal(created.keyVersion, 1);
     assert.equal(created.revision, 1);
     assert.ok(created.createdAt instanceof Date && created.modifiedAt instanceof Date);
     assert.equal(created.createdAt.getTime(), created.modifiedAt.getTime());
@@ -63,10 +64,10 @@ export function accountContract(test: StoreTest): void {
   test('findAccountByApiKey finds the owner; a taken API key is a ConflictError', async (store) => {
     const root = await store.createAccount(buildRootAccount());
     const child = await store.createAccount(buildChildAccount(root));
-    assert.equal((await store.findAccountByApiKey(child.apiKey))?.id, child.id);
-    assert.equal((await store.findAccountByApiKey(root.apiKey))?.id, root.id);
-    assert.equal(await store.findAccountByApiKey('no-such-key'), null);
-    await assert.rejects(store.createAccount(buildChildAccount(root, { apiKey: child.apiKey })), ConflictError);
+    assert.equal((await store.findAccountByApiKeyHash(child.apiKeyHash))?.id, child.id);
+    assert.equal((await store.findAccountByApiKeyHash(root.apiKeyHash))?.id, root.id);
+    assert.equal(await store.findAccountByApiKeyHash('no-such-key'), null);
+    await assert.rejects(store.createAccount(buildChildAccount(root, { apiKeyHash: child.apiKeyHash })), ConflictError);
   });
 
   test('listChildAccounts pages direct children by id with limit and startKey', async (store) => {
@@ -120,29 +121,32 @@ export function accountContract(test: StoreTest): void {
     assert.deepEqual(await store.listDescendantIds(sibling.id), []);
   });
 
-  test('updateAccount checks the revision, replaces the doc and optionally the API key', async (store) => {
+  test('updateAccount checks the revision, replaces the doc and optionally the API key (its version goes up)', async (store) => {
     const root = await store.createAccount(buildRootAccount({ doc: { name: 'old', keep: 'x' } }));
     const doc = { timezone: 'America/Sao_Paulo', name: 'new ☎', 'a.b': { c: 1 } };
     const updated = await store.updateAccount(root.id, 1, { doc });
     assert.equal(updated.revision, 2);
     assert.equal(JSON.stringify(updated.doc), JSON.stringify(doc));
-    assert.equal(updated.apiKey, root.apiKey);
+    assert.equal(updated.apiKeyHash, root.apiKeyHash);
+    assert.equal(updated.keyVersion, 1, 'a doc change keeps the key version');
     assert.equal(updated.createdAt.getTime(), root.createdAt.getTime());
     assert.ok(updated.modifiedAt.getTime() >= root.modifiedAt.getTime());
     assert.deepEqual(await store.getAccount(root.id), updated);
 
     const newKey = 'f'.repeat(64);
-    const rekeyed = await store.updateAccount(root.id, 2, { doc, apiKey: newKey });
+    const rekeyed = await store.updateAccount(root.id, 2, { doc, apiKeyHash: newKey });
     assert.equal(rekeyed.revision, 3);
-    assert.equal((await store.findAccountByApiKey(newKey))?.id, root.id);
-    assert.equal(await store.findAccountByApiKey(root.apiKey), null);
+    assert.equal(rekeyed.keyVersion, 2, 'a new key is a new key version');
+    assert.equal((await store.getAccount(root.id))?.keyVersion, 2);
+    assert.equal((await store.findAccountByApiKeyHash(newKey))?.id, root.id);
+    assert.equal(await store.findAccountByApiKeyHash(root.apiKeyHash), null);
 
     await assert.rejects(store.updateAccount(root.id, 2, { doc: {} }), ConflictError);
     await assert.rejects(store.updateAccount(newId(), 1, { doc: {} }), NotFoundError);
     assert.equal((await store.getAccount(root.id))?.revision, 3);
 
     const child = await store.createAccount(buildChildAccount(root));
-    await assert.rejects(store.updateAccount(child.id, 1, { doc: {}, apiKey: newKey }), ConflictError);
+    await assert.rejects(store.updateAccount(child.id, 1, { doc: {}, apiKeyHash: newKey }), ConflictError);
   });
 
   test('deleteAccountTree removes the subtree and its hooks, attempts and deliveries only', async (store) => {
@@ -192,23 +196,27 @@ export function accountContract(test: StoreTest): void {
       id: b.id,
       parentId: a.id,
       tree: [root.id, a.id],
-      apiKey: 'ignored-on-update',
+      apiKeyHash: 'ignored-on-update',
       doc: { name: 'B2' },
     });
     assert.deepEqual(
-      [moved.parentId, moved.tree, moved.doc, moved.revision, moved.apiKey],
-      [a.id, [root.id, a.id], { name: 'B2' }, 2, b.apiKey],
+      [moved.parentId, moved.tree, moved.doc, moved.revision, moved.apiKeyHash],
+      [a.id, [root.id, a.id], { name: 'B2' }, 2, b.apiKeyHash],
     );
     assert.deepEqual(await store.getAccount(b.id), moved);
     assert.deepEqual(await store.listDescendantIds(a.id), [b.id]);
     assert.ok(await store.getWebhook(b.id, hook.id), 'its hooks stay');
     await assert.rejects(store.putAccount({ ...buildRootAccount(), doc: {} }), ConflictError, 'a second root');
     await assert.rejects(
-      store.putAccount({ id: a.id, parentId: null, tree: [], apiKey: 'x', doc: {} }),
+      store.putAccount({ id: a.id, parentId: null, tree: [], apiKeyHash: 'x', doc: {} }),
       ConflictError,
       'moved to be a second root',
     );
-    await assert.rejects(store.putAccount(buildChildAccount(root, { apiKey: a.apiKey })), ConflictError, 'a new account with a taken key');
+    await assert.rejects(
+      store.putAccount(buildChildAccount(root, { apiKeyHash: a.apiKeyHash })),
+      ConflictError,
+      'a new account with a taken key',
+    );
   });
 
   test('replaceRoot makes an account the root; the old root goes with its own data, not the accounts below it', async (store) => {
@@ -218,7 +226,7 @@ export function accountContract(test: StoreTest): void {
     const child = await store.createAccount(buildChildAccount(old));
     const childHook = await store.createWebhook(child.id, buildHook());
     const next = buildRootAccount({ doc: { name: 'Kazoo master' } });
-    const root = await store.replaceRoot({ id: next.id, apiKey: next.apiKey, doc: next.doc });
+    const root = await store.replaceRoot({ id: next.id, apiKeyHash: next.apiKeyHash, doc: next.doc });
     assert.deepEqual([root.id, root.parentId, root.tree], [next.id, null, []]);
     assert.equal((await store.getMasterAccount())?.id, next.id);
     assert.equal(await store.getAccount(old.id), null);
@@ -226,12 +234,21 @@ export function accountContract(test: StoreTest): void {
     assert.equal((await store.listAttempts(old.id, { from: at(-1000), to: at(1000) })).items.length, 0);
     assert.ok(await store.getAccount(child.id), 'kept for the caller to re-attach');
     assert.ok(await store.getWebhook(child.id, childHook.id));
-    const reattached = await store.putAccount({ id: child.id, parentId: next.id, tree: [next.id], apiKey: child.apiKey, doc: child.doc });
+    const reattached = await store.putAccount({
+      id: child.id,
+      parentId: next.id,
+      tree: [next.id],
+      apiKeyHash: child.apiKeyHash,
+      doc: child.doc,
+    });
     assert.deepEqual(await store.listDescendantIds(next.id), [reattached.id]);
 
-    const again = await store.replaceRoot({ id: next.id, apiKey: 'unused', doc: { name: 'renamed' } });
-    assert.deepEqual([again.id, again.doc, again.apiKey, again.revision], [next.id, { name: 'renamed' }, next.apiKey, root.revision + 1]);
-    const promoted = await store.replaceRoot({ id: child.id, apiKey: child.apiKey, doc: child.doc });
+    const again = await store.replaceRoot({ id: next.id, apiKeyHash: 'unused', doc: { name: 'renamed' } });
+    assert.deepEqual(
+      [again.id, again.doc, again.apiKeyHash, again.revision],
+      [next.id, { name: 'renamed' }, next.apiKeyHash, root.revision + 1],
+    );
+    const promoted = await store.replaceRoot({ id: child.id, apiKeyHash: child.apiKeyHash, doc: child.doc });
     assert.deepEqual([promoted.parentId, promoted.tree], [null, []], 'an existing account moves up');
     assert.equal(await store.getAccount(next.id), null);
   });

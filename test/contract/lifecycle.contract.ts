@@ -4,8 +4,8 @@ import type { StoreTest } from './store.contract.js';
 
 export function settingAndLifecycleContract(test: StoreTest): void {
   test('getOrCreateSetting keeps the first value', async (store) => {
-    assert.equal(await store.getOrCreateSetting('jwt_secret', 'first'), 'first');
-    assert.equal(await store.getOrCreateSetting('jwt_secret', 'second'), 'first');
+    assert.equal(await store.getOrCreateSetting('cluster_id', 'first'), 'first');
+    assert.equal(await store.getOrCreateSetting('cluster_id', 'second'), 'first');
     assert.equal(await store.getOrCreateSetting('other', 'ü☎'), 'ü☎');
   });
 

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MongoClient } from 'mongodb';
 import { databaseInUrl, openMongoStore } from '../../src/storage/mongo/index.js';
+import { hashApiKey } from '../../src/domain/api-key.js';
 import { newId } from '../support/factories.js';
+import { testCodec } from '../support/stores.js';
 import { runStoreContract } from './store.contract.js';
 
 const url = process.env['MONGODB_URL'];
@@ -48,5 +50,42 @@ if (url === undefined) {
           .insertOne({ _id: id, accountId, doc, disabledReason: null, revision: 1, createdAt: now, modifiedAt: now });
       },
     };
+  });
+  describe('mongo store upgrade', () => {
+    it('replaces plain API keys by their hashes (key version 1), drops the old index and the stored signing key', async () => {
+      const dbName = `callhook_upgrade_${newId().slice(0, 16)}`;
+      const db = admin.db(dbName);
+      try {
+        const accounts = db.collection<{ _id: string; [key: string]: unknown }>('accounts');
+        await accounts.createIndex({ apiKey: 1 }, { name: 'api_key', unique: true });
+        const [rootId, childId] = [newId(), newId()];
+        const now = new Date();
+        const old = { doc: {}, revision: 1, createdAt: now, modifiedAt: now };
+        await accounts.insertMany([
+          { _id: rootId, parentId: null, tree: [], apiKey: 'root-key-in-clear-0123456789', root: true, ...old },
+          { _id: childId, parentId: rootId, tree: [rootId], apiKey: 'child-key-in-clear-0123456789', ...old },
+        ]);
+        await db.collection<{ _id: string; value: string }>('settings').insertOne({ _id: 'jwt_secret', value: 'old-signing-key' });
+
+        for (let start = 0; start < 2; start += 1) {
+          // Twice: the second open finds nothing left to change.
+          const store = await openMongoStore({ url, dbName, codec: testCodec() });
+          try {
+            const child = await store.findAccountByApiKeyHash(hashApiKey('child-key-in-clear-0123456789'));
+            assert.deepEqual([child?.id, child?.keyVersion], [childId, 1]);
+            assert.equal((await store.getAccount(rootId))?.apiKeyHash, hashApiKey('root-key-in-clear-0123456789'));
+            assert.equal(await store.getOrCreateSetting('jwt_secret', 'fresh'), 'fresh');
+          } finally {
+            await store.close();
+          }
+          await db.collection('settings').deleteOne({ _id: 'jwt_secret' } as object);
+        }
+        assert.ok(!JSON.stringify(await accounts.find({}).toArray()).includes('key-in-clear'));
+        const indexes = (await accounts.indexes()).map((index) => index.name);
+        assert.ok(!indexes.includes('api_key') && indexes.includes('api_key_hash'), indexes.join(', '));
+      } finally {
+        await db.dropDatabase();
+      }
+    });
   });
 }

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { openDatabase } from '../../src/storage/sqlite/driver.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
 import { migrate } from '../../src/storage/sqlite/schema.js';
+import { hashApiKey } from '../../src/domain/api-key.js';
 import { at, buildChildAccount, buildDelivery, buildHook, buildRootAccount, newId, trickyDoc } from '../support/factories.js';
 import { WebhookCodec } from '../../src/storage/webhook-codec.js';
 import { Validator } from '../../src/validation/validator.js';
@@ -49,7 +50,7 @@ describe('sqlite store on disk', () => {
     const hook = await first.createWebhook(child.id, buildHook());
     const delivery = buildDelivery(child.id, hook.id, at(0));
     await first.insertDeliveries([delivery]);
-    const secret = await first.getOrCreateSetting('jwt_secret', 'kept');
+    const secret = await first.getOrCreateSetting('cluster_id', 'kept');
     await first.close();
 
     const second = openSqliteStore({ file, codec });
@@ -57,7 +58,7 @@ describe('sqlite store on disk', () => {
       assert.deepEqual(await second.getAccount(root.id), root);
       assert.deepEqual(await second.getWebhook(child.id, hook.id), hook);
       assert.equal((await second.getDelivery(child.id, delivery.id))?.id, delivery.id);
-      assert.equal(await second.getOrCreateSetting('jwt_secret', 'other'), secret);
+      assert.equal(await second.getOrCreateSetting('cluster_id', 'other'), secret);
       assert.deepEqual(await second.listDescendantIds(root.id), [child.id]);
     } finally {
       await second.close();
@@ -110,6 +111,36 @@ describe('sqlite store on disk', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('upgrades plain API keys to their hashes (key version 1) and drops the stored token-signing key', async () => {
+    const file = join(dir, `${newId()}.db`);
+    const raw = openDatabase(file);
+    migrate(raw, 9); // the last version that kept API keys in clear
+    const [rootId, childId] = [newId(), newId()];
+    const insert = raw.prepare(
+      `INSERT INTO accounts (id, parent_id, tree, api_key, doc, revision, created_at, modified_at)
+       VALUES (@id, @parent, @tree, @key, '{}', 1, 0, 0)`,
+    );
+    insert.run({ id: rootId, parent: null, tree: '[]', key: 'root-key-in-clear-0123456789' });
+    insert.run({ id: childId, parent: rootId, tree: JSON.stringify([rootId]), key: 'child-key-in-clear-0123456789' });
+    raw.prepare("INSERT INTO settings (key, value) VALUES ('jwt_secret', 'old-signing-key')").run({});
+    raw.close();
+
+    const store = openSqliteStore({ file, codec });
+    try {
+      const child = await store.findAccountByApiKeyHash(hashApiKey('child-key-in-clear-0123456789'));
+      assert.deepEqual([child?.id, child?.keyVersion], [childId, 1]);
+      assert.equal((await store.getAccount(rootId))?.apiKeyHash, hashApiKey('root-key-in-clear-0123456789'));
+      assert.equal(await store.findAccountByApiKeyHash('root-key-in-clear-0123456789'), null);
+      assert.equal(await store.getOrCreateSetting('jwt_secret', 'fresh'), 'fresh', 'the stored signing key is gone');
+    } finally {
+      await store.close();
+    }
+    const after = openDatabase(file);
+    const text = JSON.stringify(after.prepare('SELECT * FROM accounts').all({}));
+    after.close();
+    assert.ok(!text.includes('key-in-clear'), 'no key in clear is left in the file');
   });
 
   it('runs in an in-memory database too', async () => {

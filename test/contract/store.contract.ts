@@ -4,6 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import type { JsonObject } from '../../src/domain/json.js';
+import { SecretBox } from '../../src/domain/secret-box.js';
 import type { Store } from '../../src/storage/store.js';
 import { WebhookCodec } from '../../src/storage/webhook-codec.js';
 import { Validator } from '../../src/validation/validator.js';
@@ -13,6 +14,7 @@ import { attemptContract } from './attempts.contract.js';
 import { callContract } from './calls.contract.js';
 import { deliveryContract } from './deliveries.contract.js';
 import { healthContract } from './health.contract.js';
+import { secretsContract } from './secrets.contract.js';
 import { settingAndLifecycleContract } from './lifecycle.contract.js';
 import { webhookContract } from './webhooks.contract.js';
 
@@ -28,17 +30,23 @@ export interface StoreHandle {
   writeRawHook: StoreFixture['writeRawHook'];
 }
 
-/** Registers one test that runs `body` against a fresh store. */
-export type StoreTest = (title: string, body: (store: Store, fixture: StoreFixture) => Promise<void>) => void;
+/** Registers one test that runs `body` against a fresh store (its codec encrypting secrets with `secretsKey`, if given). */
+export type StoreTest = (
+  title: string,
+  body: (store: Store, fixture: StoreFixture) => Promise<void>,
+  options?: { secretsKey?: Buffer },
+) => void;
 
 const validator = new Validator();
 
 export function runStoreContract(name: string, open: (codec: WebhookCodec) => Promise<StoreHandle>): void {
-  const test: StoreTest = (title, body) => {
+  const test: StoreTest = (title, body, options = {}) => {
     // node:test queues the test itself; the promise it returns needs no awaiting here.
     void it(title, async () => {
       const unreadable: StoreFixture['unreadable'] = [];
-      const { store, writeRawHook } = await open(new WebhookCodec(validator, (hook, reason) => unreadable.push({ id: hook.id, reason })));
+      const box = options.secretsKey === undefined ? undefined : new SecretBox(options.secretsKey);
+      const codec = new WebhookCodec(validator, (hook, reason) => unreadable.push({ id: hook.id, reason }), undefined, box);
+      const { store, writeRawHook } = await open(codec);
       try {
         await body(store, { unreadable, writeRawHook });
       } finally {
@@ -50,6 +58,7 @@ export function runStoreContract(name: string, open: (codec: WebhookCodec) => Pr
   describe(`store contract: ${name}`, () => {
     describe('accounts', () => accountContract(test));
     describe('webhooks', () => webhookContract(test));
+    describe('signing secrets at rest', () => secretsContract(test));
     describe('attempts', () => attemptContract(test));
     describe('attempt stats', () => attemptStatsContract(test));
     describe('deliveries', () => deliveryContract(test));

@@ -48,6 +48,7 @@ describe('configuration', () => {
     const config = loadConfig({
       PORT: '9000',
       MONGODB_URL: 'mongodb://db:27017/hooks',
+      CALLHOOK_JWT_SECRET: 'j'.repeat(48),
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       CALLHOOK_ALLOWED_NETWORKS: '10.0.0.0/8, 127.0.0.0/8',
       CALLHOOK_RETRY_SCHEDULE: '10,300,7200',
@@ -92,9 +93,23 @@ describe('configuration', () => {
     assert.match(queues ?? '', /CALLHOOK_AMQP_QUEUE and CALLHOOK_AMQP_DEAD_LETTER_QUEUE are both "same"/);
     const [poll] = problemsOf({ CALLHOOK_POLL_INTERVAL_MS: '60000', CALLHOOK_LEASE_S: '60' });
     assert.match(poll ?? '', /CALLHOOK_POLL_INTERVAL_MS \(60000 ms\) must be shorter than CALLHOOK_LEASE_S \(60 s\)/);
+    const [signing] = problemsOf({ MONGODB_URL: 'mongodb://db:27017/hooks' });
+    assert.match(signing ?? '', /^MONGODB_URL needs CALLHOOK_JWT_SECRET: .*every instance must have the same one/);
     // Overrides (tests, embedding) are named by their variable too.
     const [overridden] = problemsOf({}, { leaseSeconds: 5, deliveryTimeoutMs: 4000 });
     assert.match(overridden ?? '', /^CALLHOOK_LEASE_S \(5 s\)/);
+  });
+
+  it('takes a secrets key of 32 bytes in hex or base64 and refuses anything else, saying how to make one', () => {
+    const hex = 'ab'.repeat(32);
+    const base64 = Buffer.alloc(32, 7).toString('base64');
+    for (const key of [hex, base64, Buffer.alloc(32, 7).toString('base64url')]) {
+      assert.deepEqual(problemsOf({ CALLHOOK_SECRETS_KEY: key }), [], key);
+    }
+    for (const key of ['short', 'ab'.repeat(31), Buffer.alloc(31).toString('base64'), Buffer.alloc(33).toString('base64')]) {
+      const [problem] = problemsOf({ CALLHOOK_SECRETS_KEY: key });
+      assert.match(problem ?? '', /^CALLHOOK_SECRETS_KEY: must be 32 bytes.*openssl rand -base64 32/, key);
+    }
   });
 
   it('--help lists every setting with its default', () => {

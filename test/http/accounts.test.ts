@@ -95,10 +95,16 @@ describe('accounts', () => {
     assert.equal(all.body['page_size'], undefined);
   });
 
-  it('returns the api key and updates with POST (replace) and PATCH (merge)', async () => {
+  it('shows the api key once, on create (it cannot be read back), and updates with POST (replace) and PATCH (merge)', async () => {
     const account = await client.createAccount(master.token, master.accountId, 'Keyed');
+    assert.match(account.apiKey, /^[0-9a-f]{64}$/);
     const key = await client.request('GET', `/v2/accounts/${account.id}/api_key`, { token: account.token });
-    assert.equal(dataOf<{ api_key: string }>(key).api_key, account.apiKey);
+    assert.equal(key.status, 405);
+    assert.equal(key.body['status'], 'error');
+    assert.equal(key.headers.get('allow'), 'PUT');
+    assert.match(String(dataOf<{ message: string }>(key).message), /stored hashed.*PUT \/v2\/accounts\/\{ACCOUNT_ID\}\/api_key/s);
+    const read = await client.request('GET', `/v2/accounts/${account.id}`, { token: account.token });
+    assert.equal(dataOf<Record<string, unknown>>(read)['api_key'], undefined, 'never in the account document');
     const patched = await client.request('PATCH', `/v2/accounts/${account.id}`, { token: account.token, data: { timezone: 'UTC' } });
     assert.equal(patched.status, 200);
     assert.deepEqual(dataOf(patched), { id: account.id, name: 'Keyed', timezone: 'UTC' });

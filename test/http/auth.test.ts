@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { hashApiKey } from '../../src/domain/api-key.js';
 import { before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { type Client, dataOf } from '../support/client.js';
@@ -93,13 +94,14 @@ describe('master account bootstrap', () => {
       const master = await first.app.store.getMasterAccount();
       await first.stop();
       assert.ok(master !== null);
-      assert.match(master.apiKey, /^[0-9a-f]{64}$/);
+      assert.match(master.apiKeyHash, /^[0-9a-f]{64}$/);
 
       const second = await startTestApp({ masterApiKey: 'configured-key-0123456789' }, place);
       const again = await second.app.store.getMasterAccount();
       await second.stop();
       assert.equal(again?.id, master.id, 'the same master account');
-      assert.equal(again?.apiKey, 'configured-key-0123456789', 'the configured key replaces the generated one');
+      assert.equal(again?.apiKeyHash, hashApiKey('configured-key-0123456789'), 'the configured key replaces the generated one');
+      assert.equal(again?.keyVersion, 2, 'tokens issued under the generated key end');
     } finally {
       await place.dispose();
     }

@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { MongoClient } from 'mongodb';
-import type { Logger } from 'pino';
-import { buildApp, type App } from '../../src/app.js';
+import { buildApp, type App, type BuildOptions } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { Client } from './client.js';
 import { newId } from './factories.js';
@@ -40,7 +39,8 @@ export function newStorePlace(): StorePlace {
   return {
     dataDir,
     ...(mongodbUrl !== undefined ? { mongodbUrl } : {}),
-    env: { CALLHOOK_DATA_DIR: dataDir, ...(mongodbUrl !== undefined ? { MONGODB_URL: mongodbUrl } : {}) },
+    // MongoDB deployments must name the token-signing key (the store never holds it).
+    env: { CALLHOOK_DATA_DIR: dataDir, ...(mongodbUrl !== undefined ? { MONGODB_URL: mongodbUrl, CALLHOOK_JWT_SECRET: jwtSecret } : {}) },
     async dispose() {
       rmSync(dataDir, { recursive: true, force: true });
       if (mongodbUrl === undefined) return;
@@ -62,7 +62,7 @@ export interface TestApp {
   stop(): Promise<void>;
 }
 
-export async function startTestApp(overrides: Partial<Config> = {}, shared?: StorePlace, options: { log?: Logger } = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<Config> = {}, shared?: StorePlace, options: BuildOptions = {}): Promise<TestApp> {
   const place = shared ?? newStorePlace();
   const config = loadConfig(
     {},
@@ -78,7 +78,8 @@ export async function startTestApp(overrides: Partial<Config> = {}, shared?: Sto
       ...overrides,
     },
   );
-  const app = await buildApp(config, options);
+  // A generated master key is shown on the terminal; tests that want it pass their own.
+  const app = await buildApp(config, { terminal: { write: () => true }, ...options });
   const { port } = await app.start();
   return {
     app,

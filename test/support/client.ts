@@ -48,9 +48,8 @@ export class Client {
   async createAccount(token: string, parentId: string, name: string): Promise<{ id: string; token: string; apiKey: string }> {
     const created = await this.request('PUT', `/v2/accounts/${parentId}`, { token, data: { name } });
     if (created.status !== 201) throw new Error(`account create failed: ${created.status} ${created.text}`);
-    const id = (created.body.data as { id: string }).id;
-    const key = await this.request('GET', `/v2/accounts/${id}/api_key`, { token });
-    const apiKey = (key.body.data as { api_key: string }).api_key;
+    // The key is shown once, in the answer that creates the account (it is stored hashed).
+    const { id, api_key: apiKey } = created.body.data as { id: string; api_key: string };
     const login = await this.login(apiKey);
     return { id, token: login.token, apiKey };
   }

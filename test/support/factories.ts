@@ -36,7 +36,7 @@ export function buildRootAccount(overrides: Partial<NewAccount> = {}): NewAccoun
     id: newId(),
     parentId: null,
     tree: [],
-    apiKey: randomBytes(32).toString('hex'),
+    apiKeyHash: randomBytes(32).toString('hex'),
     doc: { name: 'Master' },
     ...overrides,
   };

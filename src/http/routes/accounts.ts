@@ -1,5 +1,6 @@
 /** Kazoo-style accounts: create children, read, update, delete a subtree, children, API key. */
 import type Router from '@koa/router';
+import { ApiKeyNotReadableError } from '../../errors.js';
 import type { HttpDeps } from '../deps.js';
 import { writeSuccess } from '../envelope.js';
 import { jsonBody } from '../middleware/json-body.js';
@@ -22,9 +23,10 @@ export function accountRoutes(router: Router<AppState>, deps: HttpDeps): void {
   });
 
   router.put('/accounts/:accountId', body, async (ctx) => {
-    const child = await deps.accounts.createChild(authOf(ctx), account(ctx), requestData(ctx));
+    const { account: child, apiKey } = await deps.accounts.createChild(authOf(ctx), account(ctx), requestData(ctx));
     ctx.set('Location', `${ctx.path.slice(0, ctx.path.lastIndexOf('/') + 1)}${child.id}`);
-    writeSuccess(ctx, deps.envelope, presentAccount(child), { status: 201, revision: revisionOf(child) });
+    // The only time the new account's key is shown (it is stored hashed): a callhook extension.
+    writeSuccess(ctx, deps.envelope, { ...presentAccount(child), api_key: apiKey }, { status: 201, revision: revisionOf(child) });
   });
 
   router.post('/accounts/:accountId', body, async (ctx) => {
@@ -52,6 +54,15 @@ export function accountRoutes(router: Router<AppState>, deps: HttpDeps): void {
   });
 
   router.get('/accounts/:accountId/api_key', (ctx) => {
-    writeSuccess(ctx, deps.envelope, { api_key: account(ctx).apiKey });
+    account(ctx);
+    ctx.set('Allow', 'PUT');
+    throw new ApiKeyNotReadableError();
+  });
+
+  // Kazoo's route and answer (200, data.api_key; cb_accounts answers it as a read): a new key,
+  // shown this once; the old key and every token issued under it stop working at once.
+  router.put('/accounts/:accountId/api_key', body, async (ctx) => {
+    const { apiKey } = await deps.accounts.rotateApiKey(account(ctx));
+    writeSuccess(ctx, deps.envelope, { api_key: apiKey });
   });
 }

@@ -16,7 +16,7 @@ export function accountStore(c: Collections): AccountStore {
 
   const create = async (account: NewAccount): Promise<AccountRecord> => {
     const now = new Date();
-    const document = toAccountDocument({ ...account, revision: 1, createdAt: now, modifiedAt: now });
+    const document = toAccountDocument({ ...account, keyVersion: 1, revision: 1, createdAt: now, modifiedAt: now });
     await conflictOnDuplicate(
       () => c.accounts.insertOne(document),
       `account ${account.id} exists, or its API key or root position is taken`,
@@ -81,8 +81,8 @@ export function accountStore(c: Collections): AccountStore {
       return doc === null ? null : toAccount(doc);
     },
 
-    async findAccountByApiKey(apiKey) {
-      const doc = await c.accounts.findOne({ apiKey });
+    async findAccountByApiKeyHash(apiKeyHash) {
+      const doc = await c.accounts.findOne({ apiKeyHash });
       return doc === null ? null : toAccount(doc);
     },
 
@@ -113,8 +113,12 @@ export function accountStore(c: Collections): AccountStore {
           c.accounts.findOneAndUpdate(
             { _id: accountId, revision: expectedRevision },
             {
-              $set: { doc: change.doc, modifiedAt: new Date(), ...(change.apiKey !== undefined ? { apiKey: change.apiKey } : {}) },
-              $inc: { revision: 1 },
+              $set: {
+                doc: change.doc,
+                modifiedAt: new Date(),
+                ...(change.apiKeyHash !== undefined ? { apiKeyHash: change.apiKeyHash } : {}),
+              },
+              $inc: { revision: 1, ...(change.apiKeyHash !== undefined ? { keyVersion: 1 } : {}) },
             },
             { returnDocument: 'after' },
           ),

@@ -112,7 +112,7 @@ export const indexes: Record<keyof Collections, IndexDescription[]> = {
   accounts: [
     { key: { parentId: 1, _id: 1 }, name: 'children' },
     { key: { tree: 1 }, name: 'descendants' },
-    { key: { apiKey: 1 }, name: 'api_key', unique: true },
+    { key: { apiKeyHash: 1 }, name: 'api_key_hash', unique: true },
     { key: { root: 1 }, name: 'single_root', unique: true, sparse: true },
   ],
   webhooks: [{ key: { accountId: 1, _id: 1 }, name: 'account' }],

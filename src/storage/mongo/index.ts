@@ -23,6 +23,7 @@ import { deliveryStore } from './deliveries.js';
 import { callStore } from './calls.js';
 import { instanceStore } from './instances.js';
 import { collections, indexes } from './documents.js';
+import { migrateDocuments } from './migrations.js';
 import { outcomeRecorder } from './outcomes.js';
 import { settingStore } from './settings.js';
 import { webhookStore } from './webhooks.js';
@@ -62,6 +63,7 @@ export async function openMongoStore(options: MongoOptions): Promise<Store> {
     // Before health was keyed by account it lived in `hook_health`; it only counts recent
     // failures, so it is dropped rather than moved (each hook starts counting afresh).
     await dropIfPresent(db, 'hook_health');
+    await migrateDocuments(db, c);
     for (const [name, specs] of Object.entries(indexes) as [keyof typeof c, (typeof indexes)[keyof typeof c]][]) {
       if (specs.length > 0) await c[name].createIndexes(specs);
     }

@@ -96,5 +96,22 @@ export function webhookStore(c: Collections, codec: WebhookCodec): WebhookStore 
     async clearHookHealth(accountId, hookId) {
       await c.hookHealth.deleteOne(healthFilter(accountId, hookId));
     },
+
+    async resealWebhookSecrets() {
+      let rewritten = 0;
+      const cursor = c.webhooks.find(
+        { 'doc.pvt_secrets': { $exists: true } },
+        { projection: { _id: 1, accountId: 1, doc: 1, revision: 1 } },
+      );
+      for await (const hook of cursor) {
+        if (typeof hook.doc === 'string') continue;
+        const doc = codec.reseal({ id: hook._id, accountId: hook.accountId, doc: hook.doc });
+        if (doc === null) continue;
+        // Only if unchanged since it was read: a hook rewritten meanwhile was written sealed.
+        const result = await c.webhooks.updateOne({ _id: hook._id, revision: hook.revision }, { $set: { doc } });
+        rewritten += result.modifiedCount;
+      }
+      return rewritten;
+    },
   };
 }

@@ -10,11 +10,11 @@ const accountOwnedTables = ['webhooks', 'hook_health', 'attempts', 'attempt_hour
 
 export function accountStore(db: Database): AccountStore {
   const insert = db.prepare<AccountRow, AccountRow>(
-    `INSERT INTO accounts (id, parent_id, tree, api_key, doc, revision, created_at, modified_at)
-     VALUES (@id, @parent_id, @tree, @api_key, @doc, @revision, @created_at, @modified_at) RETURNING *`,
+    `INSERT INTO accounts (id, parent_id, tree, api_key_hash, key_version, doc, revision, created_at, modified_at)
+     VALUES (@id, @parent_id, @tree, @api_key_hash, @key_version, @doc, @revision, @created_at, @modified_at) RETURNING *`,
   );
   const byId = db.prepare<{ id: string }, AccountRow>('SELECT * FROM accounts WHERE id = @id');
-  const byApiKey = db.prepare<{ apiKey: string }, AccountRow>('SELECT * FROM accounts WHERE api_key = @apiKey');
+  const byApiKeyHash = db.prepare<{ hash: string }, AccountRow>('SELECT * FROM accounts WHERE api_key_hash = @hash');
   const master = db.prepare<Record<string, never>, AccountRow>('SELECT * FROM accounts WHERE parent_id IS NULL');
   const children = db.prepare<{ parentId: string; start: string; limit: number }, AccountRow>(
     `SELECT * FROM accounts WHERE parent_id = @parentId AND id >= @start ORDER BY id LIMIT @limit`,
@@ -27,8 +27,9 @@ export function accountStore(db: Database): AccountStore {
      )
      SELECT id FROM below ORDER BY id`,
   );
-  const update = db.prepare<{ id: string; revision: number; doc: string; apiKey: string | null; now: number }, AccountRow>(
-    `UPDATE accounts SET doc = @doc, api_key = coalesce(@apiKey, api_key), revision = revision + 1, modified_at = @now
+  const update = db.prepare<{ id: string; revision: number; doc: string; hash: string | null; now: number }, AccountRow>(
+    `UPDATE accounts SET doc = @doc, api_key_hash = coalesce(@hash, api_key_hash),
+       key_version = key_version + (@hash IS NOT NULL), revision = revision + 1, modified_at = @now
      WHERE id = @id AND revision = @revision RETURNING *`,
   );
   const mirror = db.prepare<{ id: string; parent_id: string | null; tree: string; doc: string; now: number }, AccountRow>(
@@ -59,7 +60,8 @@ export function accountStore(db: Database): AccountStore {
           id: account.id,
           parent_id: account.parentId,
           tree: toJson(account.tree),
-          api_key: account.apiKey,
+          api_key_hash: account.apiKeyHash,
+          key_version: 1,
           doc: toJson(account.doc),
           revision: 1,
           created_at: now,
@@ -108,8 +110,8 @@ export function accountStore(db: Database): AccountStore {
       return row === undefined ? null : toAccount(row);
     },
 
-    async findAccountByApiKey(apiKey) {
-      const row = byApiKey.get({ apiKey });
+    async findAccountByApiKeyHash(apiKeyHash) {
+      const row = byApiKeyHash.get({ hash: apiKeyHash });
       return row === undefined ? null : toAccount(row);
     },
 
@@ -142,7 +144,7 @@ export function accountStore(db: Database): AccountStore {
             id: accountId,
             revision: expectedRevision,
             doc: toJson(change.doc),
-            apiKey: change.apiKey ?? null,
+            hash: change.apiKeyHash ?? null,
             now: Date.now(),
           }),
         'the API key is taken by another account',

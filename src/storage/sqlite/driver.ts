@@ -31,6 +31,8 @@ export interface Database {
   exec(sql: string): void;
   prepare<P extends BindParams = BindParams, R = unknown>(sql: string): Statement<P, R>;
   transaction<A extends unknown[], T>(fn: (...args: A) => T): Transaction<A, T>;
+  /** A scalar SQL function written in JavaScript (migrations use one). */
+  function(name: string, options: { deterministic: boolean }, fn: (...args: unknown[]) => BindValue): this;
   close(): void;
 }
 

@@ -10,7 +10,8 @@ export type AccountRow = {
   id: string;
   parent_id: string | null;
   tree: string;
-  api_key: string;
+  api_key_hash: string;
+  key_version: number;
   doc: string;
   revision: number;
   created_at: number;
@@ -76,7 +77,8 @@ export function toAccount(row: AccountRow): AccountRecord {
     id: row.id,
     parentId: row.parent_id,
     tree: JSON.parse(row.tree) as string[],
-    apiKey: row.api_key,
+    apiKeyHash: row.api_key_hash,
+    keyVersion: row.key_version,
     doc: parseObject(row.doc),
     revision: row.revision,
     createdAt: new Date(row.created_at),

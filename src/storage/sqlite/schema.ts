@@ -8,6 +8,7 @@
  * No foreign keys: the port spells out every cascade (deleteAccountTree, deleteWebhook), the
  * Mongo adapter has none either, and both must behave the same.
  */
+import { hashApiKey } from '../../domain/api-key.js';
 import type { Database } from './driver.js';
 
 const migrations: readonly string[] = [
@@ -179,6 +180,17 @@ const migrations: readonly string[] = [
          max(CASE WHEN result = 'success' THEN created_at END), max(CASE WHEN result IS NOT 'success' THEN created_at END), '{}'
   FROM attempts WHERE hook_event IS NOT 'ping' GROUP BY 1, 2, 3;
   `,
+  `
+  -- Secrets at rest: API keys are kept as their SHA-256 (domain/api-key.ts), with a version that
+  -- tokens carry so that replacing a key ends them. The token-signing key no longer lives in the
+  -- store (services/signing-key.ts): the one generated here before is dropped.
+  ALTER TABLE accounts RENAME COLUMN api_key TO api_key_hash;
+  UPDATE accounts SET api_key_hash = callhook_sha256_hex(api_key_hash);
+  ALTER TABLE accounts ADD COLUMN key_version INTEGER NOT NULL DEFAULT 1;
+  DROP INDEX accounts_api_key;
+  CREATE UNIQUE INDEX accounts_api_key_hash ON accounts (api_key_hash);
+  DELETE FROM settings WHERE key = 'jwt_secret';
+  `,
 ];
 
 function versionOf(db: Database): number {
@@ -191,6 +203,8 @@ export function migrate(db: Database, target = migrations.length): void {
   if (found > migrations.length) {
     throw new Error(`SQLite schema version ${found} is newer than this callhook knows (${migrations.length}); refusing to open`);
   }
+  // Migrations hash stored API keys in SQL; SQLite has no SHA-256 of its own.
+  db.function('callhook_sha256_hex', { deterministic: true }, (value: unknown) => hashApiKey(String(value)));
   migrations.slice(0, target).forEach((sql, index) => {
     const version = index + 1;
     // The version is read again under the write lock: another process opening the same file

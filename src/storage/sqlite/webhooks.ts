@@ -48,6 +48,25 @@ export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
 
   const health = healthStatements(db);
 
+  // The reseal pass: hooks that hold secrets, a page at a time (better-sqlite3 cannot write while
+  // a query is being iterated), written back only if unchanged since they were read.
+  const withSecrets = db.prepare<{ after: string; limit: number }, Pick<WebhookRow, 'id' | 'account_id' | 'doc' | 'revision'>>(
+    `SELECT id, account_id, doc, revision FROM webhooks WHERE id > @after AND instr(doc, '"pvt_secrets"') > 0 ORDER BY id LIMIT @limit`,
+  );
+  const rewriteDoc = db.prepare<{ id: string; revision: number; doc: string }, never>(
+    'UPDATE webhooks SET doc = @doc WHERE id = @id AND revision = @revision',
+  );
+  const resealPage = db.transaction((after: string): { last: string | null; rewritten: number } => {
+    const rows = withSecrets.all({ after, limit: 200 });
+    let rewritten = 0;
+    for (const row of rows) {
+      const doc = codec.reseal({ id: row.id, accountId: row.account_id, doc: JSON.parse(row.doc) as JsonObject });
+      if (doc === null) continue;
+      rewritten += rewriteDoc.run({ id: row.id, revision: row.revision, doc: toJson(doc) }).changes;
+    }
+    return { last: rows.at(-1)?.id ?? null, rewritten };
+  });
+
   /** A row this adapter just wrote from a validated draft always decodes. */
   const written = (row: WebhookRow) => {
     const hook = decode(row);
@@ -133,6 +152,16 @@ export function webhookStore(db: Database, codec: WebhookCodec): WebhookStore {
     async reenableWebhooks(accountIds) {
       if (accountIds.length === 0) return 0;
       return reenable.immediate(accountIds);
+    },
+
+    async resealWebhookSecrets() {
+      let total = 0;
+      for (let after: string | null = ''; after !== null;) {
+        const page = resealPage.immediate(after);
+        total += page.rewritten;
+        after = page.last;
+      }
+      return total;
     },
 
     async getHookHealth(accountId, hookId) {

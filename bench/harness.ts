@@ -11,6 +11,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { openMongoStore } from '../src/storage/mongo/index.js';
+import { openSqliteStore } from '../src/storage/sqlite/index.js';
+import type { Store } from '../src/storage/store.js';
+import { WebhookCodec } from '../src/storage/webhook-codec.js';
+import { Validator } from '../src/validation/validator.js';
 import { Client } from '../test/support/client.js';
 import { buildKazooMessage } from '../test/support/factories.js';
 import { spawnApp, type ChildApp } from '../test/support/process.js';
@@ -61,6 +66,20 @@ export function benchStore(): BenchStore {
     };
   }
   return { env: { CALLHOOK_DATA_DIR: dataDir }, dispose: () => rmSync(dataDir, { recursive: true, force: true }), kind: 'sqlite' };
+}
+
+/** The bench's own connection to the store callhook uses (to seed it), through the store port. */
+export async function openBenchStore(store: BenchStore): Promise<Store> {
+  const codec = new WebhookCodec(new Validator());
+  const mongo = store.env['MONGODB_URL'];
+  if (mongo !== undefined) return openMongoStore({ url: mongo, codec });
+  return openSqliteStore({ file: join(store.env['CALLHOOK_DATA_DIR'] ?? '.', 'callhook.db'), codec, writerThread: false });
+}
+
+/** Resident memory now, MB. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
 export interface Callhook {

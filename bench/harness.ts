@@ -76,6 +76,13 @@ export async function openBenchStore(store: BenchStore): Promise<Store> {
   return openSqliteStore({ file: join(store.env['CALLHOOK_DATA_DIR'] ?? '.', 'callhook.db'), codec, writerThread: false });
 }
 
+/** CPU time a process has used so far (all its threads, user + system), seconds. */
+export function cpuSeconds(pid: number): number {
+  // /proc/PID/stat: the command may hold spaces, so fields are counted after its closing parenthesis.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 /** Resident memory now, MB. */
 export function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -10,6 +10,7 @@ import { buildKazooMessage } from '../../test/support/factories.js';
 import {
   amqpUrl,
   benchQueue,
+  cpuSeconds,
   createAccount,
   createHook,
   metric,
@@ -60,7 +61,11 @@ const relayConnections = 128;
  * The bare relay (bench/relay.ts, its own process) on a queue of its own bound like callhook's:
  * a warm-up, then the same burst callhook gets. Deliveries per second at the receiver.
  */
-export async function relayRate(sink: Sink, channel: ConfirmChannel, count: number): Promise<{ rate: number; complete: boolean }> {
+export async function relayRate(
+  sink: Sink,
+  channel: ConfirmChannel,
+  count: number,
+): Promise<{ rate: number; complete: boolean; cpuMsPerDelivery: number }> {
   const queue = benchQueue('relay');
   const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay.ts'], {
     cwd: root,
@@ -98,9 +103,11 @@ export async function relayRate(sink: Sink, channel: ConfirmChannel, count: numb
     await sink.waitFor(2_000, 60_000, '/relay');
     sink.reset();
     const started = performance.now();
+    const cpu = cpuSeconds(child.pid ?? 0);
     await publishBurst(channel, account, count);
     const complete = await sink.waitFor(count, 300_000, '/relay');
-    return { rate: sink.count('/relay') / ((performance.now() - started) / 1000), complete };
+    const cpuMsPerDelivery = ((cpuSeconds(child.pid ?? 0) - cpu) * 1000) / sink.count('/relay');
+    return { rate: sink.count('/relay') / ((performance.now() - started) / 1000), complete, cpuMsPerDelivery };
   } finally {
     await new Promise<void>((resolve) => {
       if (child.exitCode !== null) return resolve();
@@ -120,7 +127,7 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
   const plain = await plainHttpRate(sink, 5);
   sink.reset();
   const { connection, channel } = await openChannel();
-  let relay: { rate: number; complete: boolean };
+  let relay: Awaited<ReturnType<typeof relayRate>>;
   try {
     relay = await relayRate(sink, channel, events);
   } catch (error) {
@@ -140,9 +147,12 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
     sink.reset();
 
     const t0 = performance.now();
+    const pid = callhook.app.process.pid ?? 0;
+    const cpu0 = cpuSeconds(pid);
     await publishBurst(channel, single, events);
     const completed = await sink.waitFor(events, 300_000);
     const burstRate = sink.count() / ((performance.now() - t0) / 1000);
+    const cpuMsPerDelivery = ((cpuSeconds(pid) - cpu0) * 1000) / sink.count();
     const burst = summarize(sink.latencies('/hook'));
     sink.reset();
 
@@ -164,6 +174,7 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
       ['  as a share of the plain HTTP rate', `${fmt((burstRate / plain) * 100, 0)}%`],
       [`bare relay deliveries/s, same burst (no storage${relay.complete ? '' : ', INCOMPLETE'})`, fmt(relay.rate, 0)],
       ['  callhook ÷ relay', fmt(burstRate / relay.rate, 2)],
+      ['  CPU per delivery over the burst (all threads), callhook / relay, ms', `${fmt(cpuMsPerDelivery, 3)} / ${fmt(relay.cpuMsPerDelivery, 3)}`],
       ['  event-to-delivery latency under that burst, p50 / p99 ms', `${fmt(burst.p50)} / ${fmt(burst.p99)}`],
       [`event-to-delivery latency at ${rate} events/s for ${latencySeconds}s, p50 / p99 ms`, `${fmt(steady.p50)} / ${fmt(steady.p99)}`],
       [`deliveries/s, ${fanoutHooks} hooks per event (${fanoutEvents} events)`, fmt(fanoutRate, 0)],

@@ -9,7 +9,7 @@ import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { callStore } from './calls.js';
 import { instanceStore } from './instances.js';
-import { deliveryStore } from './deliveries.js';
+import { deliveryStore, encodeDelivery } from './deliveries.js';
 import { openDatabase, sqliteCode } from './driver.js';
 import { outcomeRecorder } from './outcomes.js';
 import { applyConnectionPragmas } from './pragmas.js';
@@ -58,7 +58,9 @@ export function openSqliteStore(options: SqliteOptions): Store {
     writer === undefined
       ? {}
       : {
-          insertDeliveries: (...args: Parameters<Store['insertDeliveries']>) => writer.call({ op: 'insertDeliveries', args }),
+          // Payloads go as JSON text, serialized here once: cheaper to pass than the objects.
+          insertDeliveries: (deliveries: Parameters<Store['insertDeliveries']>[0]) =>
+            writer.call({ op: 'insertDeliveries', args: [deliveries.map(encodeDelivery)] }),
           recordOutcomes: (...args: Parameters<Store['recordOutcomes']>) => writer.call({ op: 'recordOutcomes', args }),
           claimDueDeliveries: (...args: Parameters<Store['claimDueDeliveries']>) => writer.call({ op: 'claimDueDeliveries', args }),
         };

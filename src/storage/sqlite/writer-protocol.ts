@@ -1,5 +1,6 @@
 /** The messages between the SQLite adapter and its writer thread (writer.ts ↔ writer-thread.ts). */
 import type { DeliveryStore, Store } from '../store.js';
+import type { EncodedDelivery } from './deliveries.js';
 
 export interface WriterSettings {
   file: string;
@@ -7,7 +8,7 @@ export interface WriterSettings {
 }
 
 export type WriterRequest =
-  | { id: number; op: 'insertDeliveries'; args: Parameters<DeliveryStore['insertDeliveries']> }
+  | { id: number; op: 'insertDeliveries'; args: [deliveries: readonly EncodedDelivery[]] }
   | { id: number; op: 'recordOutcomes'; args: Parameters<Store['recordOutcomes']> }
   | { id: number; op: 'claimDueDeliveries'; args: Parameters<DeliveryStore['claimDueDeliveries']> }
   | { id: number; op: 'close'; args: [] };

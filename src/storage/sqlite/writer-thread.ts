@@ -20,7 +20,7 @@ const outcomes = outcomeRecorder(db);
 async function run(request: WriterRequest): Promise<unknown> {
   switch (request.op) {
     case 'insertDeliveries':
-      return deliveries.insertDeliveries(...request.args);
+      return deliveries.insertEncodedDeliveries(...request.args);
     case 'recordOutcomes':
       return outcomes(...request.args);
     case 'claimDueDeliveries':

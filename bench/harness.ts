@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
@@ -192,6 +192,15 @@ export async function publishSteady(channel: ConfirmChannel, accountId: string, 
 export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** Starts a new peak (VmHWM) for `pid` (Linux: clear_refs 5), so each phase has its own. */
+export function resetPeakRss(pid: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // Not allowed here: the peak stays the whole run's.
+  }
 }
 
 export async function metric(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {

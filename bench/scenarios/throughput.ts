@@ -16,6 +16,7 @@ import {
   metric,
   openChannel,
   peakRssMb,
+  resetPeakRss,
   publishBurst,
   publishSteady,
   startCallhook,
@@ -153,6 +154,8 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
     const completed = await sink.waitFor(events, 300_000);
     const burstRate = sink.count() / ((performance.now() - t0) / 1000);
     const cpuMsPerDelivery = ((cpuSeconds(pid) - cpu0) * 1000) / sink.count();
+    const burstPeak = peakRssMb(pid);
+    resetPeakRss(pid);
     const burst = summarize(sink.latencies('/hook'));
     sink.reset();
 
@@ -160,13 +163,15 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
     await sink.waitFor(sent, 60_000);
     const steady = summarize(sink.latencies('/hook'));
     sink.reset();
+    const steadyPeak = peakRssMb(pid);
+    resetPeakRss(pid);
 
     const t1 = performance.now();
     await publishBurst(channel, many, fanoutEvents);
     await sink.waitFor(fanoutEvents * fanoutHooks, 300_000);
     const fanoutRate = sink.count() / ((performance.now() - t1) / 1000);
     sink.reset();
-    const peak = peakRssMb(callhook.app.process.pid ?? 0);
+    const fanoutPeak = peakRssMb(pid);
     const mb = async (name: string): Promise<string> => fmt((await metric(callhook.app.baseUrl, name)) / 1048576, 0);
     return [
       ['plain HTTP requests/s to the receiver (same run)', fmt(plain, 0)],
@@ -178,7 +183,7 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
       ['  event-to-delivery latency under that burst, p50 / p99 ms', `${fmt(burst.p50)} / ${fmt(burst.p99)}`],
       [`event-to-delivery latency at ${rate} events/s for ${latencySeconds}s, p50 / p99 ms`, `${fmt(steady.p50)} / ${fmt(steady.p99)}`],
       [`deliveries/s, ${fanoutHooks} hooks per event (${fanoutEvents} events)`, fmt(fanoutRate, 0)],
-      ['callhook peak RSS, MB', fmt(peak, 0)],
+      ['callhook peak RSS, MB: burst / steady rate / 50 hooks', [burstPeak, steadyPeak, fanoutPeak].map((mb) => fmt(mb, 0)).join(' / ')],
       [
         '  at the end: RSS / V8 heap used / heap total / external, MB',
         [

@@ -31,7 +31,7 @@ async function seed(store: BenchStore, accountId: string, hookId: string): Promi
   try {
     const payload = buildKazooMessage('CHANNEL_CREATE', { accountId });
     const at = new Date();
-    for (let written = 0; written < size; ) {
+    for (let written = 0; written < size;) {
       const batch: NewDelivery[] = [];
       for (; batch.length < 1000 && written < size; written += 1) {
         batch.push({

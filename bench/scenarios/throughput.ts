@@ -179,7 +179,10 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
       ['  as a share of the plain HTTP rate', `${fmt((burstRate / plain) * 100, 0)}%`],
       [`bare relay deliveries/s, same burst (no storage${relay.complete ? '' : ', INCOMPLETE'})`, fmt(relay.rate, 0)],
       ['  callhook ÷ relay', fmt(burstRate / relay.rate, 2)],
-      ['  CPU per delivery over the burst (all threads), callhook / relay, ms', `${fmt(cpuMsPerDelivery, 3)} / ${fmt(relay.cpuMsPerDelivery, 3)}`],
+      [
+        '  CPU per delivery over the burst (all threads), callhook / relay, ms',
+        `${fmt(cpuMsPerDelivery, 3)} / ${fmt(relay.cpuMsPerDelivery, 3)}`,
+      ],
       ['  event-to-delivery latency under that burst, p50 / p99 ms', `${fmt(burst.p50)} / ${fmt(burst.p99)}`],
       [`event-to-delivery latency at ${rate} events/s for ${latencySeconds}s, p50 / p99 ms`, `${fmt(steady.p50)} / ${fmt(steady.p99)}`],
       [`deliveries/s, ${fanoutHooks} hooks per event (${fanoutEvents} events)`, fmt(fanoutRate, 0)],

@@ -15,5 +15,4 @@ export type WriterRequest =
 
 /** A driver error crosses the thread boundary as its name, message and SQLite code. */
 export type WriterReply =
-  | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; code: string | undefined } };
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string; code: string | undefined } };

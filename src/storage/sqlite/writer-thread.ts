@@ -41,8 +41,13 @@ parentPort?.on('message', (request: WriterRequest) => {
   run(request).then(
     (result) => parentPort?.postMessage({ id: request.id, ok: true, result } satisfies WriterReply),
     (error: unknown) => {
-      const { name, message, code } = error instanceof Error ? (error as Error & { code?: unknown }) : { name: 'Error', message: String(error), code: undefined };
-      parentPort?.postMessage({ id: request.id, ok: false, error: { name, message, code: typeof code === 'string' ? code : undefined } } satisfies WriterReply);
+      const { name, message, code } =
+        error instanceof Error ? (error as Error & { code?: unknown }) : { name: 'Error', message: String(error), code: undefined };
+      parentPort?.postMessage({
+        id: request.id,
+        ok: false,
+        error: { name, message, code: typeof code === 'string' ? code : undefined },
+      } satisfies WriterReply);
     },
   );
 });

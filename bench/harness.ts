@@ -7,10 +7,15 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { openMongoStore } from '../src/storage/mongo/index.js';
+import { openSqliteStore } from '../src/storage/sqlite/index.js';
+import type { Store } from '../src/storage/store.js';
+import { WebhookCodec } from '../src/storage/webhook-codec.js';
+import { Validator } from '../src/validation/validator.js';
 import { Client } from '../test/support/client.js';
 import { buildKazooMessage } from '../test/support/factories.js';
 import { spawnApp, type ChildApp } from '../test/support/process.js';
@@ -61,6 +66,27 @@ export function benchStore(): BenchStore {
     };
   }
   return { env: { CALLHOOK_DATA_DIR: dataDir }, dispose: () => rmSync(dataDir, { recursive: true, force: true }), kind: 'sqlite' };
+}
+
+/** The bench's own connection to the store callhook uses (to seed it), through the store port. */
+export async function openBenchStore(store: BenchStore): Promise<Store> {
+  const codec = new WebhookCodec(new Validator());
+  const mongo = store.env['MONGODB_URL'];
+  if (mongo !== undefined) return openMongoStore({ url: mongo, codec });
+  return openSqliteStore({ file: join(store.env['CALLHOOK_DATA_DIR'] ?? '.', 'callhook.db'), codec, writerThread: false });
+}
+
+/** CPU time a process has used so far (all its threads, user + system), seconds. */
+export function cpuSeconds(pid: number): number {
+  // /proc/PID/stat: the command may hold spaces, so fields are counted after its closing parenthesis.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident memory now, MB. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
 }
 
 export interface Callhook {
@@ -166,6 +192,15 @@ export async function publishSteady(channel: ConfirmChannel, accountId: string, 
 export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024;
+}
+
+/** Starts a new peak (VmHWM) for `pid` (Linux: clear_refs 5), so each phase has its own. */
+export function resetPeakRss(pid: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // Not allowed here: the peak stays the whole run's.
+  }
 }
 
 export async function metric(baseUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {

@@ -4,13 +4,17 @@
  * (BENCH_SCENARIOS, comma-separated; all by default):
  *  - throughput: plain HTTP ceiling, a burst with one hook per event, latency at a steady rate,
  *    many hooks per event, peak memory;
+ *  - backlog: BENCH_BACKLOG (100,000) pending retries drained once the receiver is up; memory over it;
+ *  - scale: 1 … BENCH_INSTANCES (2) instances on one queue and one store, the total rate;
  *  - faults: a healthy hook beside a hung one, a 50 ms receiver at 1,000 events/s, resuming after
  *    kill -9, a broker restart (on a RabbitMQ node of the bench's own).
  * Sizes come from BENCH_* variables; every loop is bounded in count and time. SQLite by default,
  * MongoDB when MONGODB_URL is set. Loopback only. Figures are printed, never asserted.
  */
 import { benchStore, createVhost, deleteVhost, type Row } from './harness.js';
+import { backlogDrain } from './scenarios/backlog.js';
 import { brokerRestart, hungBesideHealthy, resumeAfterKill, slowReceiver } from './scenarios/faults.js';
+import { scale } from './scenarios/scale.js';
 import { throughput } from './scenarios/throughput.js';
 import { Sink } from './sink.js';
 
@@ -18,6 +22,8 @@ type Scenario = (sink: Sink, store: ReturnType<typeof benchStore>) => Promise<Ro
 
 const scenarios: Record<string, Scenario[]> = {
   throughput: [throughput],
+  backlog: [backlogDrain],
+  scale: [scale],
   faults: [hungBesideHealthy, slowReceiver, resumeAfterKill, brokerRestart],
 };
 

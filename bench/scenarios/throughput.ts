@@ -2,15 +2,21 @@
  * Throughput and latency on the happy path: a burst with one hook per event, a steady rate, many
  * hooks per event, and callhook's memory.
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import type { ConfirmChannel } from 'amqplib';
 import { buildKazooMessage } from '../../test/support/factories.js';
 import {
+  amqpUrl,
   benchQueue,
+  cpuSeconds,
   createAccount,
   createHook,
   metric,
   openChannel,
   peakRssMb,
+  resetPeakRss,
   publishBurst,
   publishSteady,
   startCallhook,
@@ -47,11 +53,89 @@ export async function plainHttpRate(sink: Sink, seconds: number): Promise<number
   return done / elapsed;
 }
 
+const root = fileURLToPath(new URL('../../', import.meta.url));
+/** callhook's defaults: CALLHOOK_AMQP_PREFETCH, CALLHOOK_MAX_CONCURRENCY_PER_DESTINATION. */
+const relayPrefetch = 200;
+const relayConnections = 128;
+
+/**
+ * The bare relay (bench/relay.ts, its own process) on a queue of its own bound like callhook's:
+ * a warm-up, then the same burst callhook gets. Deliveries per second at the receiver.
+ */
+export async function relayRate(
+  sink: Sink,
+  channel: ConfirmChannel,
+  count: number,
+): Promise<{ rate: number; complete: boolean; cpuMsPerDelivery: number }> {
+  const queue = benchQueue('relay');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/relay.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      RELAY_AMQP_URL: amqpUrl,
+      RELAY_QUEUE: queue,
+      RELAY_TARGET: sink.url('/relay'),
+      RELAY_PREFETCH: String(relayPrefetch),
+      RELAY_CONNECTIONS: String(relayConnections),
+      RELAY_MAX_SECONDS: '600',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`relay did not start:\n${output}`)), 20_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        if (output.includes('relay consuming')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`relay exited with ${code}:\n${output}`));
+      });
+    });
+    child.removeAllListeners('exit');
+    const account = 'relaybench00000000000000000000000';
+    await publishBurst(channel, account, 2_000);
+    await sink.waitFor(2_000, 60_000, '/relay');
+    sink.reset();
+    const started = performance.now();
+    const cpu = cpuSeconds(child.pid ?? 0);
+    await publishBurst(channel, account, count);
+    const complete = await sink.waitFor(count, 300_000, '/relay');
+    const cpuMsPerDelivery = ((cpuSeconds(child.pid ?? 0) - cpu) * 1000) / sink.count('/relay');
+    return { rate: sink.count('/relay') / ((performance.now() - started) / 1000), complete, cpuMsPerDelivery };
+  } finally {
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+    await channel.deleteQueue(queue).catch(() => undefined);
+    sink.reset();
+  }
+}
+
 export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> {
   const plain = await plainHttpRate(sink, 5);
   sink.reset();
-  const callhook = await startCallhook(store, benchQueue('throughput'));
   const { connection, channel } = await openChannel();
+  let relay: Awaited<ReturnType<typeof relayRate>>;
+  try {
+    relay = await relayRate(sink, channel, events);
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+  const callhook = await startCallhook(store, benchQueue('throughput'));
   try {
     const single = await createAccount(callhook, 'bench-single');
     const many = await createAccount(callhook, 'bench-many');
@@ -64,9 +148,14 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
     sink.reset();
 
     const t0 = performance.now();
+    const pid = callhook.app.process.pid ?? 0;
+    const cpu0 = cpuSeconds(pid);
     await publishBurst(channel, single, events);
     const completed = await sink.waitFor(events, 300_000);
     const burstRate = sink.count() / ((performance.now() - t0) / 1000);
+    const cpuMsPerDelivery = ((cpuSeconds(pid) - cpu0) * 1000) / sink.count();
+    const burstPeak = peakRssMb(pid);
+    resetPeakRss(pid);
     const burst = summarize(sink.latencies('/hook'));
     sink.reset();
 
@@ -74,22 +163,30 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
     await sink.waitFor(sent, 60_000);
     const steady = summarize(sink.latencies('/hook'));
     sink.reset();
+    const steadyPeak = peakRssMb(pid);
+    resetPeakRss(pid);
 
     const t1 = performance.now();
     await publishBurst(channel, many, fanoutEvents);
     await sink.waitFor(fanoutEvents * fanoutHooks, 300_000);
     const fanoutRate = sink.count() / ((performance.now() - t1) / 1000);
     sink.reset();
-    const peak = peakRssMb(callhook.app.process.pid ?? 0);
+    const fanoutPeak = peakRssMb(pid);
     const mb = async (name: string): Promise<string> => fmt((await metric(callhook.app.baseUrl, name)) / 1048576, 0);
     return [
       ['plain HTTP requests/s to the receiver (same run)', fmt(plain, 0)],
       [`deliveries/s, 1 hook per event (${events} events${completed ? '' : ', INCOMPLETE'})`, fmt(burstRate, 0)],
       ['  as a share of the plain HTTP rate', `${fmt((burstRate / plain) * 100, 0)}%`],
+      [`bare relay deliveries/s, same burst (no storage${relay.complete ? '' : ', INCOMPLETE'})`, fmt(relay.rate, 0)],
+      ['  callhook ÷ relay', fmt(burstRate / relay.rate, 2)],
+      [
+        '  CPU per delivery over the burst (all threads), callhook / relay, ms',
+        `${fmt(cpuMsPerDelivery, 3)} / ${fmt(relay.cpuMsPerDelivery, 3)}`,
+      ],
       ['  event-to-delivery latency under that burst, p50 / p99 ms', `${fmt(burst.p50)} / ${fmt(burst.p99)}`],
       [`event-to-delivery latency at ${rate} events/s for ${latencySeconds}s, p50 / p99 ms`, `${fmt(steady.p50)} / ${fmt(steady.p99)}`],
       [`deliveries/s, ${fanoutHooks} hooks per event (${fanoutEvents} events)`, fmt(fanoutRate, 0)],
-      ['callhook peak RSS, MB', fmt(peak, 0)],
+      ['callhook peak RSS, MB: burst / steady rate / 50 hooks', [burstPeak, steadyPeak, fanoutPeak].map((mb) => fmt(mb, 0)).join(' / ')],
       [
         '  at the end: RSS / V8 heap used / heap total / external, MB',
         [

@@ -25,9 +25,11 @@ export async function spawnApp(
   // `built` runs as `npm start` does, heap cap included.
   const heap = `--max-old-space-size=${process.env['CALLHOOK_MAX_HEAP_MB'] ?? '128'}`;
   const args = [...extra, ...(entry === 'source' ? ['--import', 'tsx', 'src/main.ts'] : [heap, 'dist/main.js'])];
+  // Not a callhook setting: callhook refuses unknown CALLHOOK_* variables.
+  const { CALLHOOK_CHILD_NODE_ARGS: _nodeArgs, ...inherited } = process.env;
   const child = spawn(process.execPath, args, {
     cwd: root,
-    env: { ...process.env, PORT: '0', CALLHOOK_HOST: '127.0.0.1', CALLHOOK_LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, PORT: '0', CALLHOOK_HOST: '127.0.0.1', CALLHOOK_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

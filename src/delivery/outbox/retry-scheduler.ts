@@ -48,11 +48,18 @@ export class RetryScheduler {
     this.loop.wake();
   }
 
-  /** One poll. Resolves true when it claimed a full batch (so the next poll should come at once). */
+  /**
+   * One poll. Resolves true when it claimed a full batch (so the next poll should come at once);
+   * when the send stage had no room for a full batch, asks it to say when it has (a backlog then
+   * drains as fast as it is sent, not a batch per poll interval).
+   */
   async tick(): Promise<boolean> {
     await this.retention.maybeSweep();
     const room = Math.min(this.queue.spareCapacity(), this.options.batchSize);
-    if (room === 0) return false;
+    if (room === 0) {
+      this.queue.notifyWhenRoom?.();
+      return false;
+    }
     const now = Date.now();
     // Hooks whose lanes are full keep their deliveries in the store until there is room.
     const full = this.queue.saturatedLanes();
@@ -85,6 +92,9 @@ export class RetryScheduler {
       }
     }
     await Promise.all(settled);
-    return claimed.length === room && room === this.options.batchSize;
+    if (claimed.length < room) return false;
+    if (room === this.options.batchSize) return true;
+    this.queue.notifyWhenRoom?.();
+    return false;
   }
 }

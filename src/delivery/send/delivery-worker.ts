@@ -21,6 +21,9 @@ import type { HttpClient, HttpOutcome } from './http-client.js';
 import { attemptRecordFor, buildOutboundRequest, unbuiltRequest, type BuiltRequest } from './outbound-request.js';
 import type { AttemptDecision, DeliveryJob, OutcomeSink } from './ports.js';
 
+/** Outcomes written in the background at most (about one outcome batch); see attempt(). */
+const maxUnrecorded = 1000;
+
 export interface DeliveryWorkerOptions {
   timeoutMs: number;
   /** CALLHOOK_RETRY_SCHEDULE, for hooks without their own retry_schedule. */
@@ -85,7 +88,11 @@ export class DeliveryWorker {
     const now = Date.now();
     const decision = this.decide(job, outcome, now);
     this.observe(outcome, decision.status, delivery.eventAt, now);
-    this.report(job, built, outcome, decision, now);
+    const recording = this.report(job, built, outcome, decision, now);
+    // Outcomes wait for the store in the background, but not without bound: past this many, the
+    // slot is held until this one is written, so sending slows to the store's pace instead of
+    // outcomes (each holding its delivery) piling up in memory.
+    if (this.recording.size > maxUnrecorded) await recording;
     return { signal: signalOf(outcome), rttMs: outcome.durationMs };
   }
 
@@ -95,7 +102,7 @@ export class DeliveryWorker {
     const outcome: HttpOutcome = { kind: 'error', error: reason, durationMs: 0 };
     const attemptsMade = job.delivery.attemptCount + 1;
     this.observe(outcome, 'failed', job.delivery.eventAt, now);
-    this.report(
+    void this.report(
       job,
       unbuiltRequest(job.hook),
       outcome,
@@ -117,7 +124,7 @@ export class DeliveryWorker {
    * Recorded in the background: the destination's slot is free as soon as the answer is in. The
    * delivery stays leased until its outcome is written, so nothing else sends it meanwhile.
    */
-  private report(job: DeliveryJob, built: BuiltRequest, outcome: HttpOutcome, decision: AttemptDecision, now: number): void {
+  private report(job: DeliveryJob, built: BuiltRequest, outcome: HttpOutcome, decision: AttemptDecision, now: number): Promise<void> {
     const attempt = attemptRecordFor(job.hook, built, outcome, {
       hookEvent: job.delivery.hookEvent,
       deliveryId: job.delivery.id,
@@ -134,6 +141,7 @@ export class DeliveryWorker {
       )
       .finally(() => this.recording.delete(recording));
     this.recording.add(recording);
+    return recording;
   }
 
   /** Waits for outcomes still being written (shutdown). */

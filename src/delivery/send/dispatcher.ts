@@ -107,6 +107,8 @@ export class Dispatcher<J> {
   private recheck: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
   private prunedAt = 0;
+  /** A poller filled the queue and wants to hear when half of it is free. */
+  private roomWanted = false;
 
   constructor(
     private readonly options: DispatcherOptions,
@@ -155,6 +157,10 @@ export class Dispatcher<J> {
       this.roomWaiters.push(resolve);
       this.recheckLater();
     });
+  }
+
+  notifyWhenRoom(): void {
+    this.roomWanted = true;
   }
 
   /** Free room for new work overall, for pollers deciding how much to claim. */
@@ -335,6 +341,10 @@ export class Dispatcher<J> {
       if (lane.refused && lane.queue.length * 2 < this.roomOf(lane)) {
         // What it turned away waits in the store: have it claimed now rather than at the next poll.
         lane.refused = false;
+        this.onRoom();
+      } else if (this.roomWanted && this.inFlight + this.queued <= this.options.maxInFlight) {
+        // A backlog in the store drains at the speed of the lanes, not one claim per poll.
+        this.roomWanted = false;
         this.onRoom();
       }
       this.prune(now);

@@ -46,6 +46,11 @@ export interface DeliveryQueue {
   waitForRoom(): Promise<void>;
   /** Hooks whose lanes are full enough that the store should keep their deliveries for now. */
   saturatedLanes(): string[];
+  /**
+   * Asks to be told (the queue's room callback) once half the room is free again: a poller that
+   * filled the queue claims again then, not at its next poll.
+   */
+  notifyWhenRoom?(): void;
 }
 
 /** What one attempt decided for its delivery. */

@@ -5,6 +5,16 @@ import { type DeliveryRow, toDelivery, toJson, toMs } from './rows.js';
 
 type Scoped = { accountId: string; id: string };
 
+/**
+ * A delivery whose payload is already JSON text: how the writer thread receives them (a string
+ * crosses threads as one copy, an object graph is cloned node by node).
+ */
+export type EncodedDelivery = Omit<NewDelivery, 'payload'> & { payloadJson: string };
+
+export function encodeDelivery({ payload, ...rest }: NewDelivery): EncodedDelivery {
+  return { ...rest, payloadJson: toJson(payload) };
+}
+
 /** Applies an outcome and releases the lease, only while `owner` holds it; true when it did. */
 export function prepareFinish(db: Database) {
   const finish = db.prepare<Scoped & { owner: string; status: string; attemptCount: number; nextAttemptAt: number; now: number }, never>(
@@ -29,7 +39,9 @@ export function prepareFinish(db: Database) {
  * updated_at moves with the delivery's state (insert, outcome), not with leases: it drives
  * listFailedDeliveries and the retention sweep, which care about outcomes, not who held a lease.
  */
-export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes'> {
+export function deliveryStore(
+  db: Database,
+): Omit<DeliveryStore, 'recordOutcomes'> & { insertEncodedDeliveries(deliveries: readonly EncodedDelivery[]): string[] } {
   // ON CONFLICT (id) rather than INSERT OR IGNORE: only a taken id is skipped; a NOT NULL or
   // CHECK failure still throws and rolls the whole batch back.
   const insert = db.prepare<DeliveryRow, never>(
@@ -96,7 +108,7 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
        LIMIT @limit)`,
   );
 
-  const insertAll = db.transaction((deliveries: readonly NewDelivery[]): string[] => {
+  const insertAll = db.transaction((deliveries: ReadonlyArray<NewDelivery | EncodedDelivery>): string[] => {
     const now = Date.now();
     const inserted: string[] = [];
     for (const d of deliveries) {
@@ -105,7 +117,7 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
         account_id: d.accountId,
         hook_id: d.hookId,
         hook_event: d.hookEvent,
-        payload: toJson(d.payload),
+        payload: 'payloadJson' in d ? d.payloadJson : toJson(d.payload),
         status: d.status,
         attempt_count: d.attemptCount,
         next_attempt_at: toMs(d.nextAttemptAt),
@@ -123,6 +135,10 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
 
   return {
     async insertDeliveries(deliveries) {
+      return insertAll.immediate(deliveries);
+    },
+
+    insertEncodedDeliveries(deliveries) {
       return insertAll.immediate(deliveries);
     },
 

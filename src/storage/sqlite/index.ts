@@ -9,12 +9,14 @@ import { accountStore } from './accounts.js';
 import { attemptStore } from './attempts.js';
 import { callStore } from './calls.js';
 import { instanceStore } from './instances.js';
-import { deliveryStore } from './deliveries.js';
+import { deliveryStore, encodeDelivery } from './deliveries.js';
 import { openDatabase, sqliteCode } from './driver.js';
 import { outcomeRecorder } from './outcomes.js';
+import { applyConnectionPragmas } from './pragmas.js';
 import { migrate } from './schema.js';
 import { settingStore } from './settings.js';
 import { webhookStore } from './webhooks.js';
+import { SqliteWriter } from './writer.js';
 
 export interface SqliteOptions {
   /** A file path, or ':memory:' for a private in-memory database (tests). */
@@ -27,26 +29,41 @@ export interface SqliteOptions {
   synchronous?: 'normal' | 'full';
   /** Parses stored hooks into the model (shared with the MongoDB adapter). */
   codec: WebhookCodec;
+  /**
+   * The outbox's hot writes (new deliveries, outcomes, claims) on a thread of their own (default
+   * for a file): their commits then use another core than the event loop. ':memory:' cannot be
+   * shared between connections, so it always writes on the calling thread.
+   */
+  writerThread?: boolean;
 }
 
 export function openSqliteStore(options: SqliteOptions): Store {
   const db = openDatabase(options.file);
   try {
-    // First, so switching to WAL and migrating wait for a lock held by another process sharing
-    // the file instead of failing with SQLITE_BUSY.
-    db.pragma('busy_timeout = 5000', { simple: true });
+    // Busy timeout first, so switching to WAL and migrating wait for a lock held by another
+    // process sharing the file instead of failing with SQLITE_BUSY.
+    applyConnectionPragmas(db, options.synchronous);
     // WAL: readers (API) never block the writer (dispatcher), and one fsync per commit.
     db.pragma('journal_mode = WAL', { simple: true });
-    // NORMAL is what Rails and most embedded deployments run with WAL: never corrupt, and a
-    // killed process loses nothing committed. FULL is there for operators who need commits to
-    // outlive power loss too (an acked event would otherwise be lost with the last commits).
-    db.pragma(`synchronous = ${options.synchronous === 'full' ? 'FULL' : 'NORMAL'}`, { simple: true });
     migrate(db);
   } catch (error) {
     db.close();
     throw error;
   }
   const ping = db.prepare<Record<string, never>, { one: number }>('SELECT 1 AS one');
+  const threaded = options.writerThread !== false && options.file !== ':memory:' && options.file !== '';
+  // Started after the migrations, so the thread's connection finds the schema in place.
+  const writer = threaded ? new SqliteWriter({ file: options.file, synchronous: options.synchronous ?? 'normal' }) : undefined;
+  const hotWrites: Partial<Pick<Store, 'insertDeliveries' | 'recordOutcomes' | 'claimDueDeliveries'>> =
+    writer === undefined
+      ? {}
+      : {
+          // Payloads go as JSON text, serialized here once: cheaper to pass than the objects.
+          insertDeliveries: (deliveries: Parameters<Store['insertDeliveries']>[0]) =>
+            writer.call({ op: 'insertDeliveries', args: [deliveries.map(encodeDelivery)] }),
+          recordOutcomes: (...args: Parameters<Store['recordOutcomes']>) => writer.call({ op: 'recordOutcomes', args }),
+          claimDueDeliveries: (...args: Parameters<Store['claimDueDeliveries']>) => writer.call({ op: 'claimDueDeliveries', args }),
+        };
 
   return withOutages(
     {
@@ -58,10 +75,12 @@ export function openSqliteStore(options: SqliteOptions): Store {
       ...callStore(db),
       ...instanceStore(db),
       recordOutcomes: outcomeRecorder(db),
+      ...hotWrites,
       async ping() {
         if (ping.get({})?.one !== 1) throw new Error('SQLite did not answer SELECT 1');
       },
       async close() {
+        await writer?.close();
         if (db.open) db.close();
       },
     },

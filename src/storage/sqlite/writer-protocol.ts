@@ -1,0 +1,18 @@
+/** The messages between the SQLite adapter and its writer thread (writer.ts ↔ writer-thread.ts). */
+import type { DeliveryStore, Store } from '../store.js';
+import type { EncodedDelivery } from './deliveries.js';
+
+export interface WriterSettings {
+  file: string;
+  synchronous: 'normal' | 'full';
+}
+
+export type WriterRequest =
+  | { id: number; op: 'insertDeliveries'; args: [deliveries: readonly EncodedDelivery[]] }
+  | { id: number; op: 'recordOutcomes'; args: Parameters<Store['recordOutcomes']> }
+  | { id: number; op: 'claimDueDeliveries'; args: Parameters<DeliveryStore['claimDueDeliveries']> }
+  | { id: number; op: 'close'; args: [] };
+
+/** A driver error crosses the thread boundary as its name, message and SQLite code. */
+export type WriterReply =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: { name: string; message: string; code: string | undefined } };

@@ -30,6 +30,7 @@ import { HookDisabler } from './health/hook-disabler.js';
 import { EventIntake } from './intake/event-intake.js';
 import { FanOut } from './intake/fan-out.js';
 import { HookEventFanOut } from './intake/hook-event-fan-out.js';
+import { HookLookup } from './intake/hook-lookup.js';
 import { KazooEventIntake } from './intake/kazoo-intake.js';
 import { InstanceLiveness } from './outbox/instance-liveness.js';
 import { OutcomeRecorder } from './outbox/outcome-recorder.js';
@@ -218,8 +219,9 @@ export class DeliveryPipeline {
       },
       log,
     );
+    const hookLookup = new HookLookup(store);
     const fanOut = new FanOut(
-      store,
+      hookLookup,
       accounts,
       outbox,
       {
@@ -230,7 +232,7 @@ export class DeliveryPipeline {
       this.calls,
     );
     this.intake = new EventIntake(validator, fanOut, metrics, log, () => this.dispatcher.waitForRoom());
-    const hookEvents = new HookEventFanOut(store, accounts, outbox, { clusterId: options.clusterId }, metrics);
+    const hookEvents = new HookEventFanOut(hookLookup, accounts, outbox, { clusterId: options.clusterId }, metrics);
     this.kazooEvents = new KazooEventIntake(hookEvents, metrics, log, () => this.dispatcher.waitForRoom());
   }
 

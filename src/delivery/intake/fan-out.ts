@@ -10,11 +10,10 @@ import { passesModifiers, selectHooks } from '../../domain/hook-match.js';
 import { attemptLogEventName, buildKazooEvent, kazooHookName, withHookData } from '../../domain/payloads/kazoo.js';
 import { customData, type Webhook } from '../../domain/webhook.js';
 import type { Metrics } from '../../metrics.js';
-import type { Store } from '../../storage/store.js';
 import type { AccountDirectory, AccountFacts } from '../account-directory.js';
 import type { CallSummaries } from '../calls/call-summaries.js';
 import type { DeliveryPlanner } from '../outbox/outbox.js';
-import { HookLookup } from './hook-lookup.js';
+import type { HookLookup } from './hook-lookup.js';
 
 export interface FanOutOptions {
   clusterId: string;
@@ -28,19 +27,15 @@ export interface FanOutResult {
 }
 
 export class FanOut {
-  private readonly hooks: HookLookup;
-
   constructor(
-    store: Store,
+    private readonly hooks: HookLookup,
     private readonly accounts: AccountDirectory,
     private readonly outbox: DeliveryPlanner,
     private readonly options: FanOutOptions,
     private readonly metrics: Metrics,
     /** Atende-style call summaries; absent, only Kazoo channel payloads are produced. */
     private readonly calls?: CallSummaries,
-  ) {
-    this.hooks = new HookLookup(store);
-  }
+  ) {}
 
   async handle(event: CallEvent, key: string, receivedAt: Date, scope: EventScope): Promise<FanOutResult> {
     const result = await this.plan(event, key, receivedAt, scope);
@@ -56,7 +51,7 @@ export class FanOut {
     if (account === null) return { deliveries: 0, skipped: 'unknown_account' };
 
     const inScope = accountsInScope(accountId, account.tree, scope);
-    const candidates = await this.hooks.candidates(inScope);
+    const candidates = await this.hooks.candidates(inScope, { includeAutoDisabled: true });
     let deliveries = isChannelEvent(event) ? await this.channelDeliveries(event, key, account, candidates, receivedAt) : 0;
     if (this.calls !== undefined) deliveries += await this.calls.track(event, key, account, candidates, receivedAt, scope);
     return deliveries > 0 ? { deliveries } : { deliveries: 0, skipped: isChannelEvent(event) ? 'no_hook' : 'not_a_hook_event' };

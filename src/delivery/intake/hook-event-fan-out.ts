@@ -13,16 +13,16 @@ import { mergeableCustomData, type HookEvent, type ParsedKazooEvent } from '../.
 import { withHookData } from '../../domain/payloads/kazoo.js';
 import { inlineWebhook } from '../../domain/webhook.js';
 import type { Metrics } from '../../metrics.js';
-import type { Store } from '../../storage/store.js';
 import type { AccountDirectory } from '../account-directory.js';
 import type { DeliveryPlanner } from '../outbox/outbox.js';
 import type { FanOutResult } from './fan-out.js';
+import type { HookLookup } from './hook-lookup.js';
 
 export type InlineEvent = Extract<ParsedKazooEvent, { kind: 'inline' }>;
 
 export class HookEventFanOut {
   constructor(
-    private readonly store: Store,
+    private readonly hooks: HookLookup,
     private readonly accounts: AccountDirectory,
     private readonly outbox: DeliveryPlanner,
     private readonly options: { clusterId: string },
@@ -38,7 +38,7 @@ export class HookEventFanOut {
   private async plan(event: HookEvent, key: string, receivedAt: Date): Promise<FanOutResult> {
     const account = await this.accounts.lookup(event.accountId);
     if (account === null) return { deliveries: 0, skipped: 'unknown_account' };
-    const candidates = await this.store.listEnabledWebhooks([account.id, ...account.tree]);
+    const candidates = await this.hooks.candidates([account.id, ...account.tree]);
     const hooks = selectHooks({
       hookName: event.hookName,
       eventAccountId: account.id,

@@ -1,5 +1,5 @@
 // Type-aware lint: the rules that catch real async and typing bugs, plus import boundaries
-// (drivers only in storage adapters, undici only in the one outbound HTTP module for hook receivers
+// (drivers only in storage adapters, undici only in the outbound HTTP modules for hook receivers
 // and in the Crossbar client, which talks to the configured Kazoo only).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -51,10 +51,12 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    // The agents http-client.ts sends through (one per set of allowed ranges) are built beside it.
+    // The agents http-client.ts sends through (one per set of allowed ranges) and the handler of
+    // one exchange are built beside it.
     files: [
       'src/delivery/send/http-client.ts',
       'src/delivery/send/outbound-agents.ts',
+      'src/delivery/send/capped-exchange.ts',
       'src/kazoo/crossbar-client.ts',
       'test/**/*.ts',
       'bench/**/*.ts',

@@ -10,10 +10,11 @@
  * (`privateResponseBodyLimit`): the attempts log is no window on internal services.
  */
 import type { Logger } from 'pino';
-import { request, type Dispatcher } from 'undici';
+import { errors, type Dispatcher } from 'undici';
 import type { NetworkPolicy } from '../../domain/network-policy.js';
 import { parseAddress, reachOf } from '../../domain/networks.js';
 import { OncePer } from '../../lib/once-per.js';
+import { CappedExchange, type CappedResponse } from './capped-exchange.js';
 import { BlockedAddressError, NotPublicError, RefusedDestinationError } from './guarded-lookup.js';
 import { OutboundAgents } from './outbound-agents.js';
 
@@ -52,9 +53,6 @@ export type HttpOutcome =
 export const blockedAddressError =
   "blocked_address: the destination resolves to an address that is not allowed (public addresses only, unless CALLHOOK_ALLOWED_NETWORKS or the account's allowed_networks opens its range)";
 
-/** Drain at most this much past the logged part before giving the socket up instead. */
-const drainLimit = 1_048_576;
-
 function refusalIn(error: unknown): RefusedDestinationError | undefined {
   for (let cause = error, depth = 0; cause !== undefined && cause !== null && depth < 5; depth += 1) {
     if (cause instanceof RefusedDestinationError) return cause;
@@ -86,30 +84,10 @@ export function describeError(error: unknown): string {
   return err.code !== undefined ? `${err.code.toLowerCase()}: ${err.message ?? ''}` : (err.message ?? 'unknown error');
 }
 
-async function readCapped(body: Dispatcher.ResponseData['body'], limit: number): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    if (size + buffer.length > limit) {
-      chunks.push(buffer.subarray(0, limit - size));
-      truncated = true;
-      break;
-    }
-    chunks.push(buffer);
-    size += buffer.length;
-  }
-  if (truncated) await body.dump({ limit: drainLimit }).catch(() => undefined);
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated };
-}
-
 export class HttpClient {
   private readonly agents: OutboundAgents;
   /** Requests in flight, so shutdown can cut them short. */
-  private readonly inFlight = new Set<AbortController>();
-  /** Those cut short by shutdown rather than by their deadline. */
-  private readonly interrupted = new WeakSet<AbortController>();
+  private readonly inFlight = new Set<Deadline>();
   /** A warning per hook and host a minute, however often it is retried or pinged. */
   private readonly blockedWarnings = new OncePer(60_000);
 
@@ -123,18 +101,12 @@ export class HttpClient {
   async send(outbound: OutboundRequest, scope: SendScope): Promise<HttpOutcome> {
     const started = performance.now();
     const elapsed = (): number => Math.round((performance.now() - started) * 10) / 10;
-    // One controller per request serves the deadline and shutdown alike: AbortSignal.any over a
-    // timeout signal cost a few percent of the CPU per delivery (signals, weak references, GC).
-    const controller = new AbortController();
-    this.inFlight.add(controller);
-    const deadline = setTimeout(
-      () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
-      this.options.timeoutMs,
-    );
+    const deadline = new Deadline(this.options.timeoutMs);
+    this.inFlight.add(deadline);
     try {
-      return { ...(await this.route(outbound, scope, controller.signal)), durationMs: elapsed() };
+      return { kind: 'response', ...(await this.route(outbound, scope, deadline)), durationMs: elapsed() };
     } catch (error) {
-      if (this.interrupted.has(controller)) return { kind: 'interrupted', durationMs: elapsed() };
+      if (deadline.interrupted) return { kind: 'interrupted', durationMs: elapsed() };
       const refused = refusalIn(error);
       if (refused !== undefined) {
         this.warnBlocked(scope, refused);
@@ -142,8 +114,8 @@ export class HttpClient {
       }
       return { kind: 'error', error: describeError(error), durationMs: elapsed() };
     } finally {
-      clearTimeout(deadline);
-      this.inFlight.delete(controller);
+      deadline.clear();
+      this.inFlight.delete(deadline);
     }
   }
 
@@ -152,36 +124,46 @@ export class HttpClient {
    * first; if it has no public address and the account has private ranges, it is dialled again
    * through theirs.
    */
-  private async route(outbound: OutboundRequest, scope: SendScope, signal: AbortSignal): Promise<Exchange> {
-    const host = new URL(outbound.url).hostname.replace(/^\[|\]$/g, '');
+  private async route(outbound: OutboundRequest, scope: SendScope, deadline: Deadline): Promise<CappedResponse> {
+    const url = new URL(outbound.url);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
     const literal = parseAddress(host);
     const reach = literal === null ? 'public' : reachOf(literal, scope.networks.cidrs);
     if (reach === 'blocked') throw new BlockedAddressError(host, [host]);
-    const viaPrivate = (): Promise<Exchange> =>
-      this.exchange(outbound, this.agents.privateFor(scope.networks), this.options.privateResponseBodyLimit, signal);
+    const viaPrivate = (): Promise<CappedResponse> =>
+      this.exchange(url, outbound, this.agents.privateFor(scope.networks), this.options.privateResponseBodyLimit, deadline);
     if (reach === 'private') return viaPrivate();
     try {
-      return await this.exchange(outbound, this.agents.public, this.options.responseBodyLimit, signal);
+      return await this.exchange(url, outbound, this.agents.public, this.options.responseBodyLimit, deadline);
     } catch (error) {
       if (literal !== null || scope.networks.cidrs.length === 0 || !(refusalIn(error) instanceof NotPublicError)) throw error;
       return viaPrivate();
     }
   }
 
-  private async exchange(outbound: OutboundRequest, dispatcher: Dispatcher, bodyLimit: number, signal: AbortSignal): Promise<Exchange> {
-    const response = await request(outbound.url, {
-      method: outbound.method,
-      headers: { 'user-agent': this.options.userAgent, ...outbound.headers },
-      body: outbound.body ?? null,
-      dispatcher,
-      signal,
-    });
-    const { text, truncated } = await readCapped(response.body, bodyLimit);
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(response.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+  private exchange(
+    url: URL,
+    outbound: OutboundRequest,
+    dispatcher: Dispatcher,
+    bodyLimit: number,
+    deadline: Deadline,
+  ): Promise<CappedResponse> {
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      throw new errors.InvalidArgumentError('Invalid URL protocol: the URL must start with `http:` or `https:`.');
     }
-    return { kind: 'response', status: response.statusCode, headers, body: text, truncated };
+    const exchange = new CappedExchange(bodyLimit);
+    deadline.watch(exchange);
+    dispatcher.dispatch(
+      {
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: outbound.method,
+        headers: { 'user-agent': this.options.userAgent, ...outbound.headers },
+        body: outbound.body ?? null,
+      },
+      exchange,
+    );
+    return exchange.done;
   }
 
   private warnBlocked(scope: SendScope, refused: RefusedDestinationError): void {
@@ -194,10 +176,7 @@ export class HttpClient {
 
   /** Cuts every request in flight short (shutdown); each resolves as `interrupted`. */
   interruptAll(): number {
-    for (const request of this.inFlight) {
-      this.interrupted.add(request);
-      request.abort();
-    }
+    for (const deadline of this.inFlight) deadline.interrupt();
     return this.inFlight.size;
   }
 
@@ -207,4 +186,38 @@ export class HttpClient {
   }
 }
 
-type Exchange = Omit<Extract<HttpOutcome, { kind: 'response' }>, 'durationMs'>;
+/**
+ * A request's hard deadline, covering connect, headers and body, across the exchanges it makes (a
+ * name tried on the public agent, then through an account's private ranges). Shutdown ends it the
+ * same way, marked as interrupted. One timer per request: an AbortSignal per request (and
+ * AbortSignal.any over a timeout signal) cost several percent of the CPU per delivery.
+ */
+class Deadline {
+  interrupted = false;
+  private reason: Error | undefined;
+  private exchange: CappedExchange | undefined;
+  private readonly timer: ReturnType<typeof setTimeout>;
+
+  constructor(timeoutMs: number) {
+    this.timer = setTimeout(() => this.end(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), timeoutMs);
+  }
+
+  watch(exchange: CappedExchange): void {
+    this.exchange = exchange;
+    if (this.reason !== undefined) exchange.abort(this.reason);
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+    this.end(new DOMException('The operation was aborted by shutdown', 'AbortError'));
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+
+  private end(reason: Error): void {
+    this.reason ??= reason;
+    this.exchange?.abort(reason);
+  }
+}

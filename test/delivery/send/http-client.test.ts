@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { networkPolicy } from '../../../src/domain/network-policy.js';
 import { parseCidrs } from '../../../src/domain/networks.js';
@@ -126,5 +128,88 @@ describe('outbound HTTP client', () => {
     } finally {
       await guarded.close();
     }
+  });
+
+  describe('answers a receiver shapes by hand', () => {
+    let server: Server;
+    let base: string;
+    let answer: (res: ServerResponse) => void = (res) => res.end('ok');
+    const open = new Set<ServerResponse>();
+    before(async () => {
+      server = createServer((req, res) => {
+        req.resume();
+        open.add(res);
+        res.on('close', () => open.delete(res));
+        answer(res);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    });
+    after(async () => {
+      for (const res of open) res.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it('keeps the answer when the body goes on past the drain limit, giving the socket up', async () => {
+      answer = (res) => {
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        const chunk = 'y'.repeat(65_536);
+        // 2 MB: past the 1 MB drained after the logged part.
+        for (let i = 0; i < 32; i += 1) res.write(chunk);
+        res.end();
+      };
+      const outcome = await client.send({ method: 'POST', url: base, headers: {} }, loopback);
+      assert.equal(outcome.kind === 'response' && outcome.status, 200);
+      assert.equal(outcome.kind === 'response' && outcome.body, 'y'.repeat(64));
+      assert.equal(outcome.kind === 'response' && outcome.truncated, true);
+    });
+
+    it('keeps the answer when the body stalls past the logged part, and ends at the deadline', async () => {
+      answer = (res) => {
+        res.writeHead(503, { 'retry-after': '7' });
+        res.write('z'.repeat(100));
+      };
+      const outcome = await client.send({ method: 'POST', url: base, headers: {} }, loopback);
+      assert.equal(outcome.kind === 'response' && outcome.status, 503);
+      assert.equal(outcome.kind === 'response' && outcome.headers['retry-after'], '7');
+      assert.ok(outcome.durationMs >= 450 && outcome.durationMs < 2000, `took ${outcome.durationMs} ms`);
+    });
+
+    it('fails with a timeout when the body stalls within the logged part', async () => {
+      answer = (res) => {
+        res.writeHead(200);
+        res.write('short');
+      };
+      const outcome = await client.send({ method: 'POST', url: base, headers: {} }, loopback);
+      assert.equal(outcome.kind === 'error' && outcome.error, 'timeout');
+    });
+
+    it('joins repeated response headers and keeps a body that came in many pieces', async () => {
+      answer = (res) => {
+        res.setHeader('x-many', ['a', 'b']);
+        res.writeHead(201);
+        res.write('par');
+        setTimeout(() => res.end('ts'), 20);
+      };
+      const outcome = await client.send({ method: 'POST', url: base, headers: {} }, loopback);
+      assert.equal(outcome.kind === 'response' && outcome.headers['x-many'], 'a, b');
+      assert.equal(outcome.kind === 'response' && outcome.body, 'parts');
+    });
+
+    it('reports requests cut short by shutdown as interrupted, not as failures', async () => {
+      answer = () => undefined;
+      const cut = new HttpClient(options, captureLog('silent').log);
+      const sending = cut.send({ method: 'POST', url: base, headers: {} }, loopback);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.equal(cut.interruptAll(), 1);
+      const outcome = await sending;
+      assert.equal(outcome.kind, 'interrupted');
+      await cut.close();
+    });
+  });
+
+  it('refuses a URL that is not http or https as malformed', async () => {
+    const outcome = await client.send({ method: 'POST', url: 'ftp://127.0.0.1/x', headers: {} }, loopback);
+    assert.match(outcome.kind === 'error' ? outcome.error : '', /^malformed_url: Invalid URL protocol/);
   });
 });

@@ -219,7 +219,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
             log,
           },
           kazooMessageRouter({
-            callEvents: callEventHandler(pipeline.intake, metrics, { maxBytes: config.maxEventBytes, maxDepth: config.maxJsonDepth }),
+            callEvents: callEventHandler(pipeline.intake, metrics),
             intake: pipeline.kazooEvents,
             enabled: (type) => catalog.isEnabled(type),
             ...(kazoo !== undefined ? { accountChanged: (change) => kazoo.mirror.accountChanged(change.accountId, change.action) } : {}),

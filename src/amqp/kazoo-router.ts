@@ -16,11 +16,12 @@ import { isJsonObject, type JsonObject } from '../domain/json.js';
 import type { KazooEventIntake, KazooEventKind } from '../delivery/intake/kazoo-intake.js';
 import type { Metrics } from '../metrics.js';
 import { EXCHANGES } from './bindings.js';
+import type { DecodedCallEvent } from './event-handler.js';
 import type { HandleResult, InboundMessage, MessageHandler } from './message.js';
 
 export interface KazooRouterOptions {
-  /** The existing handler for call legs (channel_* and call.*). */
-  callEvents: MessageHandler;
+  /** The handler for call legs (channel_* and call.*), given the text and the value parsed here. */
+  callEvents: DecodedCallEvent;
   intake: KazooEventIntake;
   /** Whether a hook type is enabled (CALLHOOK_HOOK_TYPES). */
   enabled: (hookType: KazooEventKind) => boolean;
@@ -105,10 +106,8 @@ export function kazooMessageRouter(options: KazooRouterOptions): MessageHandler 
     if (kind === 'unknown') return deadLetter(`no handler for exchange ${message.exchange}, key ${message.routingKey}`, 'unknown_route');
     const decoded = decode(message, options.maxBytes, options.maxDepth);
     if (!decoded.ok) return deadLetter(decoded.reason, decoded.label);
-    if (kind === null) {
-      // Call legs keep their own handler (schema, call summaries); it parses the text again.
-      return options.callEvents({ ...message, body: Buffer.from(decoded.text, 'utf8'), contentEncoding: 'identity' });
-    }
+    // Call legs keep their own handler (schema, call summaries).
+    if (kind === null) return options.callEvents(decoded);
     const parsed = options.intake.parse(kind, decoded.value);
     if (parsed.kind === 'invalid') return deadLetter(parsed.reason, 'invalid_event');
     if (kind === 'object' && options.accountChanged !== undefined) {

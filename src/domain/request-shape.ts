@@ -30,12 +30,13 @@ export function appendQuery(uri: string, query: string): string {
   return `${base}${separator}${query}${fragment}`;
 }
 
-export function shapeRequest(hook: HookRequestSettings, payload: JsonObject): ShapedRequest {
+/** `payloadJson`: the payload already serialized (JSON.stringify of it), when the caller has it. */
+export function shapeRequest(hook: HookRequestSettings, payload: JsonObject, payloadJson?: string): ShapedRequest {
   const method = methods[hook.http_verb];
   if (method === 'GET') return { method, url: appendQuery(hook.uri, toQueryString(payload)) };
   if (hook.format === 'json') {
     // Kazoo pretty-prints (jiffy `pretty`); compact JSON is the same document to any JSON parser.
-    return { method, url: hook.uri, contentType: 'application/json', body: JSON.stringify(payload) };
+    return { method, url: hook.uri, contentType: 'application/json', body: payloadJson ?? JSON.stringify(payload) };
   }
   return { method, url: hook.uri, contentType: 'application/x-www-form-urlencoded', body: toQueryString(payload) };
 }

@@ -232,6 +232,12 @@ export interface DeliveryRecord {
   hookEvent: string;
   /** The payload as built at fan-out (custom_data merged); sent on every attempt. */
   payload: JsonObject;
+  /**
+   * The payload as JSON text, when it is at hand (serialized once at fan-out, or the text SQLite
+   * read): the store and the request body use it instead of serializing the payload again. Not a
+   * stored field of its own; absent, the payload is serialized where needed.
+   */
+  payloadJson?: string;
   status: DeliveryStatus;
   /** Attempts made so far. */
   attemptCount: number;

@@ -77,6 +77,8 @@ export class Outbox implements DeliveryPlanner {
         hookId: item.hook.id,
         hookEvent: item.hookEvent,
         payload: item.payload,
+        // Serialized once: the store keeps this text, and a JSON hook sends it as its body.
+        payloadJson: JSON.stringify(item.payload),
         status: held ? 'failed' : 'pending',
         attemptCount: 0,
         nextAttemptAt: new Date(now),

@@ -65,7 +65,7 @@ export class DeliveryWorker {
       this.log.debug({ delivery_id: delivery.id }, 'lease too short to attempt, leaving it to the next claim');
       return { signal: 'neutral', rttMs: 0 };
     }
-    const estimate = approximateJsonLength(delivery.payload) * encodingFactor;
+    const estimate = (delivery.payloadJson?.length ?? approximateJsonLength(delivery.payload)) * encodingFactor;
     if (estimate > this.options.maxBodyBytes) {
       return this.refuse(
         job,
@@ -79,7 +79,7 @@ export class DeliveryWorker {
     const { delivery, hook } = job;
     let built: BuiltRequest;
     try {
-      built = buildOutboundRequest(hook, delivery.payload, delivery.id, Date.now());
+      built = buildOutboundRequest(hook, delivery.payload, delivery.id, Date.now(), delivery.payloadJson);
     } catch (error) {
       return this.refuse(job, `request could not be built: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -20,8 +20,15 @@ export interface BuiltRequest {
   loggedBody: string;
 }
 
-export function buildOutboundRequest(hook: Webhook, payload: JsonObject, deliveryId: string, nowMs: number): BuiltRequest {
-  const shaped = shapeRequest(hook.settings, payload);
+/** `payloadJson`: the payload's JSON text when at hand, sent as it is by a JSON hook. */
+export function buildOutboundRequest(
+  hook: Webhook,
+  payload: JsonObject,
+  deliveryId: string,
+  nowMs: number,
+  payloadJson?: string,
+): BuiltRequest {
+  const shaped = shapeRequest(hook.settings, payload, payloadJson);
   const loggedBody = shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? '');
   const headers: Record<string, string> = {
     // The hook's own headers first: none may name a header set below (see request-headers.ts).

@@ -165,7 +165,8 @@ export function toDelivery(document: DeliveryDocument): DeliveryRecord {
   return record;
 }
 export function toDeliveryDocument(delivery: DeliveryRecord): DeliveryDocument {
-  const document = store(delivery);
+  const { payloadJson: _text, ...record } = delivery;
+  const document = store(record);
   // An absent field stays absent (the driver would store `undefined` as null).
   if (document.inlineHook === undefined) delete document.inlineHook;
   return document;

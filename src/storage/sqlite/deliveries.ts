@@ -9,10 +9,10 @@ type Scoped = { accountId: string; id: string };
  * A delivery whose payload is already JSON text: how the writer thread receives them (a string
  * crosses threads as one copy, an object graph is cloned node by node).
  */
-export type EncodedDelivery = Omit<NewDelivery, 'payload'> & { payloadJson: string };
+export type EncodedDelivery = Omit<NewDelivery, 'payload' | 'payloadJson'> & { payloadJson: string };
 
-export function encodeDelivery({ payload, ...rest }: NewDelivery): EncodedDelivery {
-  return { ...rest, payloadJson: toJson(payload) };
+export function encodeDelivery({ payload, payloadJson, ...rest }: NewDelivery): EncodedDelivery {
+  return { ...rest, payloadJson: payloadJson ?? toJson(payload) };
 }
 
 /** Applies an outcome and releases the lease, only while `owner` holds it; true when it did. */
@@ -117,7 +117,7 @@ export function deliveryStore(
         account_id: d.accountId,
         hook_id: d.hookId,
         hook_event: d.hookEvent,
-        payload: 'payloadJson' in d ? d.payloadJson : toJson(d.payload),
+        payload: d.payloadJson ?? toJson((d as NewDelivery).payload),
         status: d.status,
         attempt_count: d.attemptCount,
         next_attempt_at: toMs(d.nextAttemptAt),

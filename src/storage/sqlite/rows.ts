@@ -116,6 +116,7 @@ export function toDelivery(row: DeliveryRow): DeliveryRecord {
     hookId: row.hook_id,
     hookEvent: row.hook_event,
     payload: parseObject(row.payload),
+    payloadJson: row.payload,
     status: row.status,
     attemptCount: row.attempt_count,
     nextAttemptAt: new Date(row.next_attempt_at),

@@ -167,6 +167,7 @@ export class AmqpConsumer {
       if (!this.stopping) session.model.close().catch(() => undefined);
       return;
     }
+    session.acks.received(msg);
     if (this.stopping) {
       // Arrived after stop() began: give it straight back so another instance takes it.
       settle(session, msg, 'nack', this.log);

@@ -5,11 +5,14 @@
  */
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import type { Logger } from 'pino';
+import { AckBatch } from './ack-batch.js';
 import { trackReturns, type DeadLetterChannel } from './dead-letter.js';
 
 export interface Session extends DeadLetterChannel {
   model: ChannelModel;
   consume: Channel;
+  /** The consume channel's acks, sent together (see ack-batch.ts). */
+  acks: AckBatch;
   consumerTag?: string;
   connectionClosed: boolean;
   consumeClosed: boolean;
@@ -24,7 +27,15 @@ export async function openSession(
 ): Promise<Session> {
   const confirm = await model.createConfirmChannel();
   const consume = await model.createChannel();
-  const session: Session = { model, consume, channel: confirm, returned: new Set(), connectionClosed: false, consumeClosed: false };
+  const session: Session = {
+    model,
+    consume,
+    acks: new AckBatch((msg, upTo) => send(session, msg, upTo ? 'ack-up-to' : 'ack', log)),
+    channel: confirm,
+    returned: new Set(),
+    connectionClosed: false,
+    consumeClosed: false,
+  };
   model.on('close', () => {
     session.connectionClosed = true;
   });
@@ -50,13 +61,22 @@ export async function openSession(
  * a message whose channel is gone is left alone: the broker redelivers it.
  */
 export function settle(session: Session, msg: ConsumeMessage, how: 'ack' | 'nack' | 'reject', log: Logger): void {
+  if (how === 'ack') {
+    session.acks.ack(msg);
+    return;
+  }
+  session.acks.settled(msg);
+  send(session, msg, how, log);
+}
+
+function send(session: Session, msg: ConsumeMessage, how: 'ack' | 'ack-up-to' | 'nack' | 'reject', log: Logger): void {
   const routingKey = msg.fields.routingKey;
   if (session.connectionClosed || session.consumeClosed) {
     log.debug({ routing_key: routingKey }, `channel gone before ${how}; the broker redelivers it`);
     return;
   }
   try {
-    if (how === 'ack') session.consume.ack(msg);
+    if (how === 'ack' || how === 'ack-up-to') session.consume.ack(msg, how === 'ack-up-to');
     else if (how === 'reject') session.consume.reject(msg, true);
     else session.consume.nack(msg, false, true);
   } catch (err) {
@@ -71,6 +91,7 @@ export function settle(session: Session, msg: ConsumeMessage, how: 'ack' | 'nack
  */
 export async function closeChannels(session: Session): Promise<void> {
   if (session.connectionClosed) return;
+  session.acks.flush();
   const quietly = (ch: Channel) =>
     Promise.resolve()
       .then(() => ch.close())

@@ -39,9 +39,26 @@ export function nestingDepth(text: string, stopAt = Number.POSITIVE_INFINITY): n
   return deepest;
 }
 
+/**
+ * Whether `text` holds at most `limit` opening brackets (those inside strings counted too): if so,
+ * nothing in it can nest deeper than that. Found with indexOf, which runs natively, many times
+ * faster than the character scan, which a typical event then never needs.
+ */
+function fewBrackets(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) {
+      count += 1;
+      if (count > limit) return false;
+    }
+  }
+  return true;
+}
+
 /** Null when `text` (of `bytes` bytes) is within the limits; else what it breaks. */
 export function jsonLimitProblem(text: string, bytes: number, limits: JsonLimits): JsonLimitProblem | null {
   if (bytes > limits.maxBytes) return { kind: 'size', bytes, limit: limits.maxBytes };
+  if (fewBrackets(text, limits.maxDepth)) return null;
   if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) return { kind: 'depth', limit: limits.maxDepth };
   return null;
 }

@@ -86,13 +86,27 @@ function fromEntries(entries: ReadonlyArray<readonly [string, JsonValue | undefi
   return out;
 }
 
+/** The reserved keys as a set, made once per list (the list is the configuration's, fixed). */
+const reservedSets = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+function reservedSet(reserved: readonly string[]): ReadonlySet<string> {
+  let set = reservedSets.get(reserved);
+  if (set === undefined) {
+    set = new Set(reserved);
+    reservedSets.set(reserved, set);
+  }
+  return set;
+}
+
 /** CCVs minus the reserved keys, keys in their Title-Case form, original order. */
 function visibleCcvs(event: ChannelEvent, accountId: string | undefined, reserved: readonly string[]): JsonObject {
   // Kazoo writes the resolved account id into the CCVs before formatting (set in place or appended).
   const ccvs: JsonObject = { ...(customChannelVars(event.raw) ?? {}) };
   if (accountId !== undefined) ccvs['Account-ID'] = accountId;
-  const hidden = new Set(reserved);
-  return Object.fromEntries(Object.entries(ccvs).filter(([key]) => !hidden.has(key)));
+  const hidden = reservedSet(reserved);
+  const visible: JsonObject = {};
+  for (const key in ccvs) if (!hidden.has(key)) visible[key] = ccvs[key] as JsonValue;
+  return visible;
 }
 
 function eventSpecific(event: ChannelEvent): Array<readonly [string, JsonValue | undefined]> {

@@ -54,7 +54,9 @@ export function openSqliteStore(options: SqliteOptions): Store {
   const threaded = options.writerThread !== false && options.file !== ':memory:' && options.file !== '';
   // Started after the migrations, so the thread's connection finds the schema in place.
   const writer = threaded ? new SqliteWriter({ file: options.file, synchronous: options.synchronous ?? 'normal' }) : undefined;
-  const hotWrites: Partial<Pick<Store, 'insertDeliveries' | 'recordOutcomes' | 'claimDueDeliveries'>> =
+  const hotWrites: Partial<
+    Pick<Store, 'insertDeliveries' | 'recordOutcomes' | 'claimDueDeliveries' | 'heartbeat' | 'takeOverStaleLeases'>
+  > =
     writer === undefined
       ? {}
       : {
@@ -63,6 +65,9 @@ export function openSqliteStore(options: SqliteOptions): Store {
             writer.call({ op: 'insertDeliveries', args: [deliveries.map(encodeDelivery)] }),
           recordOutcomes: (...args: Parameters<Store['recordOutcomes']>) => writer.call({ op: 'recordOutcomes', args }),
           claimDueDeliveries: (...args: Parameters<Store['claimDueDeliveries']>) => writer.call({ op: 'claimDueDeliveries', args }),
+          // Written on the main thread they would block the event loop while the thread commits.
+          heartbeat: (...args: Parameters<Store['heartbeat']>) => writer.call({ op: 'heartbeat', args }),
+          takeOverStaleLeases: (...args: Parameters<Store['takeOverStaleLeases']>) => writer.call({ op: 'takeOverStaleLeases', args }),
         };
 
   return withOutages(

@@ -1,5 +1,5 @@
 /** The messages between the SQLite adapter and its writer thread (writer.ts ↔ writer-thread.ts). */
-import type { DeliveryStore, Store } from '../store.js';
+import type { DeliveryStore, InstanceStore, Store } from '../store.js';
 import type { EncodedDelivery } from './deliveries.js';
 
 export interface WriterSettings {
@@ -11,6 +11,8 @@ export type WriterRequest =
   | { id: number; op: 'insertDeliveries'; args: [deliveries: readonly EncodedDelivery[]] }
   | { id: number; op: 'recordOutcomes'; args: Parameters<Store['recordOutcomes']> }
   | { id: number; op: 'claimDueDeliveries'; args: Parameters<DeliveryStore['claimDueDeliveries']> }
+  | { id: number; op: 'heartbeat'; args: Parameters<InstanceStore['heartbeat']> }
+  | { id: number; op: 'takeOverStaleLeases'; args: Parameters<InstanceStore['takeOverStaleLeases']> }
   | { id: number; op: 'close'; args: [] };
 
 /** A driver error crosses the thread boundary as its name, message and SQLite code. */

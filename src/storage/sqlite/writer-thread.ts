@@ -1,12 +1,15 @@
 /**
  * The SQLite writer thread: the outbox's hot writes (new deliveries, outcomes, claims) run here, on
  * a connection of their own to the same file, so the commits use a core the event loop does not.
+ * So do the instance heartbeat and lease takeover, which on the main thread would block the event
+ * loop while they wait for the write lock these commits hold.
  * Each request is answered only after its transaction committed, exactly as it would have been
  * on the main thread: acked still means stored. Started by writer.ts, never imported.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { deliveryStore } from './deliveries.js';
 import { openDatabase } from './driver.js';
+import { instanceStore } from './instances.js';
 import { outcomeRecorder } from './outcomes.js';
 import { applyConnectionPragmas } from './pragmas.js';
 import type { WriterReply, WriterRequest, WriterSettings } from './writer-protocol.js';
@@ -16,6 +19,7 @@ const db = openDatabase(settings.file);
 applyConnectionPragmas(db, settings.synchronous);
 const deliveries = deliveryStore(db);
 const outcomes = outcomeRecorder(db);
+const instances = instanceStore(db);
 
 async function run(request: WriterRequest): Promise<unknown> {
   switch (request.op) {
@@ -25,6 +29,10 @@ async function run(request: WriterRequest): Promise<unknown> {
       return outcomes(...request.args);
     case 'claimDueDeliveries':
       return deliveries.claimDueDeliveries(...request.args);
+    case 'heartbeat':
+      return instances.heartbeat(...request.args);
+    case 'takeOverStaleLeases':
+      return instances.takeOverStaleLeases(...request.args);
     case 'close':
       db.close();
       // Answered first (below), then the port closes and the thread ends.

@@ -175,7 +175,15 @@ export class DeliveryPipeline {
     );
 
     // outbox/ → send/: new deliveries, and stored ones that are due.
-    const outbox = new Outbox(store, this.dispatcher, outcomes, { owner: options.owner, leaseMs }, metrics, log);
+    const outbox = new Outbox(
+      store,
+      this.dispatcher,
+      outcomes,
+      // Half the send stage's slots: one-hook events never wait here, a wide fan-out is bounded.
+      { owner: options.owner, leaseMs, maxPlanned: options.maxInFlight / 2 },
+      metrics,
+      log,
+    );
     const retention = new RetentionSweep(
       store,
       { retentionMs: options.attemptRetentionDays * 86_400_000, finishedRetentionMs: options.deliveredRetentionMinutes * 60_000 },

@@ -11,6 +11,7 @@ import type { InlineHook, Webhook } from '../../domain/webhook.js';
 import type { Metrics } from '../../metrics.js';
 import type { NewDelivery, Store } from '../../storage/store.js';
 import type { DeliveryQueue } from '../send/ports.js';
+import { WeightedGate } from '../../lib/weighted-gate.js';
 import { Batcher } from './batcher.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 
@@ -38,6 +39,13 @@ export interface DeliveryPlanner {
 export interface OutboxOptions {
   owner: string;
   leaseMs: number;
+  /**
+   * Deliveries being stored and offered at once, whatever their events: intake takes many events
+   * at a time, and one event firing 50 hooks is 50 deliveries in memory (payload, its text, the
+   * copy on its way to the store). Bounding deliveries rather than events keeps a wide fan-out's
+   * memory that of a narrow one; an event whose fan-out is larger than this goes alone.
+   */
+  maxPlanned: number;
 }
 
 /** Inserts groups of deliveries together; each inserted id goes to the first group that had it. */
@@ -52,6 +60,7 @@ function writer(store: Store): Batcher<NewDelivery[], string[]> {
 
 export class Outbox implements DeliveryPlanner {
   private readonly writer: Batcher<NewDelivery[], string[]>;
+  private readonly planned: WeightedGate;
 
   constructor(
     store: Store,
@@ -62,10 +71,15 @@ export class Outbox implements DeliveryPlanner {
     private readonly log: Logger,
   ) {
     this.writer = writer(store);
+    this.planned = new WeightedGate(options.maxPlanned);
   }
 
   async enqueue(planned: readonly PlannedDelivery[]): Promise<number> {
     if (planned.length === 0) return 0;
+    return this.planned.run(planned.length, () => this.storeAndOffer(planned));
+  }
+
+  private async storeAndOffer(planned: readonly PlannedDelivery[]): Promise<number> {
     const now = Date.now();
     const deliveries: NewDelivery[] = planned.map((item) => {
       // A hook callhook disabled keeps its events as failed deliveries: `recover` sends them once

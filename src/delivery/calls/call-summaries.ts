@@ -79,7 +79,8 @@ export class CallSummaries {
     receivedAt: Date,
     scope: EventScope,
   ): Promise<number> {
-    if (event.isLoopback) return 0;
+    // Most events meet no call.* hook at all: skip the matching then.
+    if (event.isLoopback || !candidates.some((hook) => hook.settings.hook.startsWith('call.'))) return 0;
     const wanted = summaryHooks.some((code) => hooksFor(code, account, candidates).length > 0);
     if (!wanted) return 0;
     const callKey = scopedCallKey(callKeyOf(event), scope);

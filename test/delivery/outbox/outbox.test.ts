@@ -35,6 +35,12 @@ function planned(count: number): PlannedDelivery[] {
   });
 }
 
+/** An outbox storing and offering at most 10 deliveries at once. */
+function outboxOf(store: Store, queue: DeliveryQueue): Outbox {
+  const metrics = createMetrics({ pendingDeliveries: async () => 0, defaultMetrics: false });
+  return new Outbox(store, queue, {} as OutcomeRecorder, { owner: 'me', leaseMs: 60_000, maxPlanned: 10 }, metrics, silent);
+}
+
 async function settle(state: { held: Array<() => void> }, until: () => boolean): Promise<void> {
   for (let turns = 0; turns < 200 && !until(); turns += 1) {
     await new Promise((resolve) => setImmediate(resolve));
@@ -47,14 +53,7 @@ describe('Outbox', () => {
     const { store, state } = heldStore();
     const offered: DeliveryJob[] = [];
     const queue = { offer: (job: DeliveryJob) => offered.push(job) > 0 } as unknown as DeliveryQueue;
-    const outbox = new Outbox(
-      store,
-      queue,
-      {} as OutcomeRecorder,
-      { owner: 'me', leaseMs: 60_000, maxPlanned: 10 },
-      createMetrics({ pendingDeliveries: async () => 0, defaultMetrics: false }),
-      silent,
-    );
+    const outbox = outboxOf(store, queue);
     const wide = [planned(6), planned(6), planned(6)];
     const results: number[] = [];
     const all = Promise.all(wide.map((group) => outbox.enqueue(group).then((n) => results.push(n))));
@@ -73,14 +72,7 @@ describe('Outbox', () => {
   it('never has more than the budget of small fan-outs in the store at once', async () => {
     const { store, state } = heldStore();
     const queue = { offer: () => true } as unknown as DeliveryQueue;
-    const outbox = new Outbox(
-      store,
-      queue,
-      {} as OutcomeRecorder,
-      { owner: 'me', leaseMs: 60_000, maxPlanned: 10 },
-      createMetrics({ pendingDeliveries: async () => 0, defaultMetrics: false }),
-      silent,
-    );
+    const outbox = outboxOf(store, queue);
     let done = 0;
     const groups = Array.from({ length: 12 }, () => outbox.enqueue(planned(3)).then(() => (done += 1)));
     await settle(state, () => done === 12);

@@ -98,7 +98,8 @@ const outageCodes = ['SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_IOERR', 'SQLITE_FUL
 
 function sqliteOutage(error: unknown): string | null {
   const code = sqliteCode(error);
-  if (code !== undefined && outageCodes.some((prefix) => code.startsWith(prefix))) return code;
+  // The driver's message says what the code does not (which file, why the writer thread stopped).
+  if (code !== undefined && outageCodes.some((prefix) => code.startsWith(prefix))) return `${code}: ${(error as Error).message}`;
   // better-sqlite3 throws a plain TypeError once the connection is closed.
   if (error instanceof TypeError && /database connection is not open/.test(error.message)) return 'the database is closed';
   return null;

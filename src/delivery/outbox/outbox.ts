@@ -8,10 +8,10 @@
 import type { Logger } from 'pino';
 import type { JsonObject } from '../../domain/json.js';
 import type { InlineHook, Webhook } from '../../domain/webhook.js';
+import { WeightedGate } from '../../lib/weighted-gate.js';
 import type { Metrics } from '../../metrics.js';
 import type { NewDelivery, Store } from '../../storage/store.js';
 import type { DeliveryQueue } from '../send/ports.js';
-import { WeightedGate } from '../../lib/weighted-gate.js';
 import { Batcher } from './batcher.js';
 import type { OutcomeRecorder } from './outcome-recorder.js';
 

@@ -2,9 +2,9 @@
  * One request/response exchange on undici's dispatcher interface, with the response body kept up
  * to a cap and the rest drained (up to a limit, past which the socket is given up). This is what
  * `undici.request()` plus a capped read of its body stream did, without the stream, its async
- * iterator and an AbortSignal per request: on a busy sender those were about a fifth of the CPU spent
- * per delivery. Aborting keeps undici's own rule: a request still waiting for a socket ends when
- * it reaches one.
+ * iterator and an AbortSignal per request: on a busy sender those were about a fifth of the CPU
+ * spent per delivery. Aborting keeps undici's own rule: a request still waiting for a socket ends
+ * when it reaches one.
  */
 import type { Dispatcher } from 'undici';
 

@@ -108,7 +108,7 @@ export function deliveryStore(
        LIMIT @limit)`,
   );
 
-  const insertAll = db.transaction((deliveries: ReadonlyArray<NewDelivery | EncodedDelivery>): string[] => {
+  const insertAll = db.transaction((deliveries: readonly EncodedDelivery[]): string[] => {
     const now = Date.now();
     const inserted: string[] = [];
     for (const d of deliveries) {
@@ -117,7 +117,7 @@ export function deliveryStore(
         account_id: d.accountId,
         hook_id: d.hookId,
         hook_event: d.hookEvent,
-        payload: d.payloadJson ?? toJson((d as NewDelivery).payload),
+        payload: d.payloadJson,
         status: d.status,
         attempt_count: d.attemptCount,
         next_attempt_at: toMs(d.nextAttemptAt),
@@ -135,7 +135,7 @@ export function deliveryStore(
 
   return {
     async insertDeliveries(deliveries) {
-      return insertAll.immediate(deliveries);
+      return insertAll.immediate(deliveries.map(encodeDelivery));
     },
 
     insertEncodedDeliveries(deliveries) {

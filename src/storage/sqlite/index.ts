@@ -60,7 +60,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
     writer === undefined
       ? {}
       : {
-          // Payloads go as JSON text, serialized here once: cheaper to pass than the objects.
+          // Payloads go as JSON text (the outbox's, else serialized here): cheaper to pass than objects.
           insertDeliveries: (deliveries: Parameters<Store['insertDeliveries']>[0]) =>
             writer.call({ op: 'insertDeliveries', args: [deliveries.map(encodeDelivery)] }),
           recordOutcomes: (...args: Parameters<Store['recordOutcomes']>) => writer.call({ op: 'recordOutcomes', args }),

@@ -10,7 +10,7 @@ import { shapeRequest } from '../../domain/request-shape.js';
 import { signatureHeaders } from '../../domain/signature.js';
 import type { Webhook } from '../../domain/webhook.js';
 import { liveSecrets } from '../../domain/webhook-secrets.js';
-import { newId } from '../../ids.js';
+import { newTimeOrderedId } from '../../ids.js';
 import type { AttemptRecord } from '../../storage/store.js';
 import type { HttpOutcome, OutboundRequest } from './http-client.js';
 
@@ -70,7 +70,7 @@ export interface AttemptContext {
 /** The attempts-log record of one request sent with buildOutboundRequest. */
 export function attemptRecordFor(hook: Webhook, built: BuiltRequest, outcome: HttpOutcome, context: AttemptContext): AttemptRecord {
   return {
-    id: newId(),
+    id: newTimeOrderedId(context.nowMs),
     accountId: hook.accountId,
     hookId: hook.id,
     createdAt: new Date(context.nowMs),

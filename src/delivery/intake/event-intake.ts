@@ -82,7 +82,10 @@ export class EventIntake {
       return this.fanOut.handle(parsed.event, key, new Date(), scope);
     });
     this.metrics.eventsConsumed.inc({ event: parsed.event.name, source });
-    this.log.debug({ call_id: parsed.event.callId, event: parsed.event.name, source, ...result }, 'event taken');
+    // Guarded: the fields object would be built for every event even with debug off.
+    if (this.log.isLevelEnabled('debug')) {
+      this.log.debug({ call_id: parsed.event.callId, event: parsed.event.name, source, ...result }, 'event taken');
+    }
     const accountId = parsed.event.accountId;
     if (result.skipped === 'unknown_account' && accountId !== undefined && this.unknownAccounts.due(accountId)) {
       this.log.warn(

@@ -55,7 +55,7 @@ export class KazooEventIntake {
       return parsed.kind === 'fire' ? this.fanOut.fire(parsed.event, key, receivedAt) : this.fanOut.fireInline(parsed, key, receivedAt);
     });
     this.metrics.eventsConsumed.inc({ event: name, source: 'amqp' });
-    this.log.debug({ event: name, ...result }, 'kazoo event taken');
+    if (this.log.isLevelEnabled('debug')) this.log.debug({ event: name, ...result }, 'kazoo event taken');
     return result;
   }
 }

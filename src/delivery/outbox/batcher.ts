@@ -11,14 +11,10 @@ export class Batcher<I, O> {
   private scheduled = false;
   private writing = false;
 
-  /**
-   * @param windowMs how long the first call of a batch waits for company; 0 means "until the
-   *   current turn of the event loop ends" (setImmediate).
-   */
+  /** The first call of a batch waits for company until the current turn of the event loop ends. */
   constructor(
     private readonly write: (items: I[]) => Promise<O[]>,
     private readonly maxBatch = 500,
-    private readonly windowMs = 0,
   ) {}
 
   add(item: I): Promise<O> {
@@ -32,8 +28,7 @@ export class Batcher<I, O> {
 
   private schedule(): void {
     this.scheduled = true;
-    if (this.windowMs > 0) setTimeout(() => this.flush(), this.windowMs);
-    else setImmediate(() => this.flush());
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {

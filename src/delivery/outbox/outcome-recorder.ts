@@ -38,8 +38,11 @@ export class OutcomeRecorder implements OutcomeSink {
     private readonly disable: DisableHook,
     private readonly log: Logger,
   ) {
-    // A 10 ms window: outcomes are bookkeeping no delivery waits on, so they can wait for company.
-    this.batch = new Batcher((entries) => store.recordOutcomes(entries), 1000, 10);
+    // No window: under load outcomes group anyway while the previous write runs (see Batcher). A
+    // 10 ms window held every attempt (its delivery, payload and log entry) long enough to survive
+    // a young-generation collection and be copied into the old one: with it, callhook spent about
+    // 5% more CPU per delivery, most of it in the garbage collector.
+    this.batch = new Batcher((entries) => store.recordOutcomes(entries), 1000);
   }
 
   async record(report: AttemptReport): Promise<void> {

@@ -12,11 +12,11 @@
 import type { Logger } from 'pino';
 import { errors, type Dispatcher } from 'undici';
 import type { NetworkPolicy } from '../../domain/network-policy.js';
-import { parseAddress, reachOf } from '../../domain/networks.js';
 import { OncePer } from '../../lib/once-per.js';
 import { CappedExchange, type CappedResponse } from './capped-exchange.js';
 import { BlockedAddressError, NotPublicError, RefusedDestinationError } from './guarded-lookup.js';
 import { OutboundAgents } from './outbound-agents.js';
+import { reachOfTarget, TargetCache, type Target } from './targets.js';
 
 export interface HttpClientOptions {
   timeoutMs: number;
@@ -90,6 +90,7 @@ export class HttpClient {
   private readonly inFlight = new Set<Deadline>();
   /** A warning per hook and host a minute, however often it is retried or pinged. */
   private readonly blockedWarnings = new OncePer(60_000);
+  private readonly targets = new TargetCache();
 
   constructor(
     private readonly options: HttpClientOptions,
@@ -125,38 +126,36 @@ export class HttpClient {
    * through theirs.
    */
   private async route(outbound: OutboundRequest, scope: SendScope, deadline: Deadline): Promise<CappedResponse> {
-    const url = new URL(outbound.url);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const literal = parseAddress(host);
-    const reach = literal === null ? 'public' : reachOf(literal, scope.networks.cidrs);
-    if (reach === 'blocked') throw new BlockedAddressError(host, [host]);
+    const target = this.targets.get(outbound.url);
+    const reach = reachOfTarget(target, scope.networks.cidrs);
+    if (reach === 'blocked') throw new BlockedAddressError(target.host, [target.host]);
     const viaPrivate = (): Promise<CappedResponse> =>
-      this.exchange(url, outbound, this.agents.privateFor(scope.networks), this.options.privateResponseBodyLimit, deadline);
+      this.exchange(target, outbound, this.agents.privateFor(scope.networks), this.options.privateResponseBodyLimit, deadline);
     if (reach === 'private') return viaPrivate();
     try {
-      return await this.exchange(url, outbound, this.agents.public, this.options.responseBodyLimit, deadline);
+      return await this.exchange(target, outbound, this.agents.public, this.options.responseBodyLimit, deadline);
     } catch (error) {
-      if (literal !== null || scope.networks.cidrs.length === 0 || !(refusalIn(error) instanceof NotPublicError)) throw error;
+      if (target.literal !== null || scope.networks.cidrs.length === 0 || !(refusalIn(error) instanceof NotPublicError)) throw error;
       return viaPrivate();
     }
   }
 
   private exchange(
-    url: URL,
+    target: Target,
     outbound: OutboundRequest,
     dispatcher: Dispatcher,
     bodyLimit: number,
     deadline: Deadline,
   ): Promise<CappedResponse> {
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
       throw new errors.InvalidArgumentError('Invalid URL protocol: the URL must start with `http:` or `https:`.');
     }
     const exchange = new CappedExchange(bodyLimit);
     deadline.watch(exchange);
     dispatcher.dispatch(
       {
-        origin: url.origin,
-        path: url.pathname + url.search,
+        origin: target.origin,
+        path: target.path,
         method: outbound.method,
         headers: { 'user-agent': this.options.userAgent, ...outbound.headers },
         body: outbound.body ?? null,

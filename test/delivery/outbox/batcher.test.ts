@@ -38,22 +38,3 @@ describe('batcher (group commit)', () => {
     );
   });
 });
-
-describe('batcher with a time window', () => {
-  it('gathers calls made over several turns within the window', async () => {
-    const writes: number[][] = [];
-    const batcher = new Batcher<number, number>(
-      async (items) => {
-        writes.push(items);
-        return items;
-      },
-      100,
-      30,
-    );
-    const first = batcher.add(1);
-    await new Promise((resolve) => setImmediate(resolve));
-    const second = batcher.add(2);
-    await Promise.all([first, second]);
-    assert.deepEqual(writes, [[1, 2]]);
-  });
-});

@@ -18,7 +18,7 @@ export interface HookSamples extends HealthKey {
   entries: Array<{ index: number; sample: HealthSample }>;
 }
 
-export function groupSamples(entries: readonly AttemptOutcome[]): HookSamples[] {
+export function groupSamples(entries: ReadonlyArray<Pick<AttemptOutcome, 'accountId' | 'health'>>): HookSamples[] {
   const groups = new Map<string, HookSamples>();
   entries.forEach((entry, index) => {
     if (entry.health === undefined) return;

@@ -26,7 +26,7 @@ function later(a: number | null, b: number): number {
   return a === null || b > a ? b : a;
 }
 
-export function groupTallies(entries: readonly AttemptOutcome[]): HourDelta[] {
+export function groupTallies(entries: ReadonlyArray<Pick<AttemptOutcome, 'accountId' | 'tally'>>): HourDelta[] {
   const groups = new Map<string, HourDelta>();
   for (const entry of entries) {
     const tally = entry.tally;

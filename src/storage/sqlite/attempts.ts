@@ -55,13 +55,32 @@ function textOrNull(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
 
+/**
+ * An attempt with its document already JSON text, and the two columns read from it: how the
+ * writer thread receives attempts. The document is the largest part of an outcome, and as one
+ * string it crosses threads as a single copy instead of being cloned field by field and then
+ * serialized again on the other side.
+ */
+export interface EncodedAttempt {
+  id: string;
+  hookId: string;
+  createdAt: Date;
+  docJson: string;
+  result: string | null;
+  hookEvent: string | null;
+}
+
+export function encodeAttempt({ id, hookId, createdAt, doc }: AttemptRecord): EncodedAttempt {
+  return { id, hookId, createdAt, docJson: toJson(doc), result: textOrNull(doc['result']), hookEvent: textOrNull(doc['hook_event']) };
+}
+
 export function prepareAttemptInsert(db: Database) {
   const insert = db.prepare<AttemptRow, never>(
     `INSERT INTO attempts (id, account_id, hook_id, created_at, doc, result, hook_event)
      VALUES (@id, @account_id, @hook_id, @created_at, @doc, @result, @hook_event)`,
   );
   // The account in the signature is the scope; it wins over whatever the record says.
-  return (accountId: string, attempt: AttemptRecord): void => {
+  return (accountId: string, attempt: EncodedAttempt): void => {
     conflictOnDuplicate(
       () =>
         insert.run({
@@ -69,9 +88,9 @@ export function prepareAttemptInsert(db: Database) {
           account_id: accountId,
           hook_id: attempt.hookId,
           created_at: toMs(attempt.createdAt),
-          doc: toJson(attempt.doc),
-          result: textOrNull(attempt.doc['result']),
-          hook_event: textOrNull(attempt.doc['hook_event']),
+          doc: attempt.docJson,
+          result: attempt.result,
+          hook_event: attempt.hookEvent,
         }),
       `attempt ${attempt.id} exists`,
     );
@@ -93,7 +112,7 @@ export function attemptStore(db: Database): AttemptStore {
     ...attemptHourStore(db),
 
     async insertAttempt(accountId, attempt) {
-      insert(accountId, attempt);
+      insert(accountId, encodeAttempt(attempt));
     },
 
     async listAttempts(accountId, query) {

@@ -11,7 +11,7 @@ import { callStore } from './calls.js';
 import { instanceStore } from './instances.js';
 import { deliveryStore, encodeDelivery } from './deliveries.js';
 import { openDatabase, sqliteCode } from './driver.js';
-import { outcomeRecorder } from './outcomes.js';
+import { encodeOutcome, outcomeRecorder } from './outcomes.js';
 import { applyConnectionPragmas } from './pragmas.js';
 import { migrate } from './schema.js';
 import { settingStore } from './settings.js';
@@ -51,6 +51,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
     throw error;
   }
   const ping = db.prepare<Record<string, never>, { one: number }>('SELECT 1 AS one');
+  const recordOutcomes = outcomeRecorder(db);
   const threaded = options.writerThread !== false && options.file !== ':memory:' && options.file !== '';
   // Started after the migrations, so the thread's connection finds the schema in place.
   const writer = threaded ? new SqliteWriter({ file: options.file, synchronous: options.synchronous ?? 'normal' }) : undefined;
@@ -60,10 +61,12 @@ export function openSqliteStore(options: SqliteOptions): Store {
     writer === undefined
       ? {}
       : {
-          // Payloads go as JSON text (the outbox's, else serialized here): cheaper to pass than objects.
+          // Payloads and attempt documents go as JSON text (the outbox's, else serialized here):
+          // cheaper to pass than objects, and the thread writes the text as it is.
           insertDeliveries: (deliveries: Parameters<Store['insertDeliveries']>[0]) =>
             writer.call({ op: 'insertDeliveries', args: [deliveries.map(encodeDelivery)] }),
-          recordOutcomes: (...args: Parameters<Store['recordOutcomes']>) => writer.call({ op: 'recordOutcomes', args }),
+          recordOutcomes: (entries: Parameters<Store['recordOutcomes']>[0]) =>
+            writer.call({ op: 'recordOutcomes', args: [entries.map(encodeOutcome)] }),
           claimDueDeliveries: (...args: Parameters<Store['claimDueDeliveries']>) => writer.call({ op: 'claimDueDeliveries', args }),
           // Written on the main thread they would block the event loop while the thread commits.
           heartbeat: (...args: Parameters<Store['heartbeat']>) => writer.call({ op: 'heartbeat', args }),
@@ -79,7 +82,7 @@ export function openSqliteStore(options: SqliteOptions): Store {
       ...settingStore(db),
       ...callStore(db),
       ...instanceStore(db),
-      recordOutcomes: outcomeRecorder(db),
+      recordOutcomes: (entries) => recordOutcomes(entries.map(encodeOutcome)),
       ...hotWrites,
       async ping() {
         if (ping.get({})?.one !== 1) throw new Error('SQLite did not answer SELECT 1');

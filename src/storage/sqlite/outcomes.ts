@@ -6,17 +6,24 @@ import { foldSamples, groupSamples } from '../health-batch.js';
 import { groupTallies } from '../hour-batch.js';
 import type { AttemptOutcome, HookHealth, RecordedOutcome } from '../store.js';
 import { prepareHourAdd } from './attempt-hours.js';
-import { prepareAttemptInsert } from './attempts.js';
+import { encodeAttempt, prepareAttemptInsert, type EncodedAttempt } from './attempts.js';
 import { prepareFinish } from './deliveries.js';
 import type { Database } from './driver.js';
 import { healthStatements } from './health.js';
 
-export function outcomeRecorder(db: Database): (entries: readonly AttemptOutcome[]) => Promise<RecordedOutcome[]> {
+/** An outcome with its attempt encoded (see EncodedAttempt): what the writer thread receives. */
+export type EncodedOutcome = Omit<AttemptOutcome, 'attempt'> & { attempt: EncodedAttempt | null };
+
+export function encodeOutcome({ attempt, ...rest }: AttemptOutcome): EncodedOutcome {
+  return { ...rest, attempt: attempt === null ? null : encodeAttempt(attempt) };
+}
+
+export function outcomeRecorder(db: Database): (entries: readonly EncodedOutcome[]) => Promise<RecordedOutcome[]> {
   const insertAttempt = prepareAttemptInsert(db);
   const finish = prepareFinish(db);
   const health = healthStatements(db);
   const addHours = prepareHourAdd(db);
-  const record = db.transaction((entries: readonly AttemptOutcome[]): RecordedOutcome[] => {
+  const record = db.transaction((entries: readonly EncodedOutcome[]): RecordedOutcome[] => {
     const after: Array<HookHealth | null> = entries.map(() => null);
     for (const group of groupSamples(entries)) health.put(group, foldSamples(health.get(group), group, after));
     addHours(groupTallies(entries));

@@ -1,6 +1,7 @@
 /** The messages between the SQLite adapter and its writer thread (writer.ts ↔ writer-thread.ts). */
-import type { DeliveryStore, InstanceStore, Store } from '../store.js';
+import type { DeliveryStore, InstanceStore } from '../store.js';
 import type { EncodedDelivery } from './deliveries.js';
+import type { EncodedOutcome } from './outcomes.js';
 
 export interface WriterSettings {
   file: string;
@@ -9,7 +10,7 @@ export interface WriterSettings {
 
 export type WriterRequest =
   | { id: number; op: 'insertDeliveries'; args: [deliveries: readonly EncodedDelivery[]] }
-  | { id: number; op: 'recordOutcomes'; args: Parameters<Store['recordOutcomes']> }
+  | { id: number; op: 'recordOutcomes'; args: [entries: readonly EncodedOutcome[]] }
   | { id: number; op: 'claimDueDeliveries'; args: Parameters<DeliveryStore['claimDueDeliveries']> }
   | { id: number; op: 'heartbeat'; args: Parameters<InstanceStore['heartbeat']> }
   | { id: number; op: 'takeOverStaleLeases'; args: Parameters<InstanceStore['takeOverStaleLeases']> }

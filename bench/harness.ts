@@ -135,10 +135,17 @@ export async function createAccount(callhook: Callhook, name: string): Promise<s
   return (await callhook.client.createAccount(callhook.token, callhook.masterId, name)).id;
 }
 
-export async function createHook(callhook: Callhook, accountId: string, name: string, uri: string): Promise<string> {
+/** `extra`: more of the hook's fields (custom_data, say). */
+export async function createHook(
+  callhook: Callhook,
+  accountId: string,
+  name: string,
+  uri: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const reply = await callhook.client.request('PUT', `/v2/accounts/${accountId}/webhooks`, {
     token: callhook.token,
-    data: { name, uri, hook: 'channel_create', format: 'json' },
+    data: { name, uri, hook: 'channel_create', format: 'json', ...extra },
   });
   if (reply.status !== 201) throw new Error(`hook create failed: ${reply.text}`);
   return (reply.body.data as { id: string }).id;

@@ -141,6 +141,11 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
     const many = await createAccount(callhook, 'bench-many');
     await createHook(callhook, single, 'single', sink.url('/hook'));
     for (let i = 0; i < fanoutHooks; i += 1) await createHook(callhook, many, `many-${i}`, sink.url('/hook'));
+    // Hooks without custom data share one payload per event; these each get their own.
+    const manyCustom = await createAccount(callhook, 'bench-many-custom');
+    for (let i = 0; i < fanoutHooks; i += 1) {
+      await createHook(callhook, manyCustom, `custom-${i}`, sink.url('/hook'), { custom_data: { crm: `crm-${i}`, token: `t${i}` } });
+    }
 
     // Warm-up: connections, JIT, SQLite pages.
     await publishBurst(channel, single, 2_000);
@@ -172,6 +177,14 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
     const fanoutRate = sink.count() / ((performance.now() - t1) / 1000);
     sink.reset();
     const fanoutPeak = peakRssMb(pid);
+    resetPeakRss(pid);
+
+    const t2 = performance.now();
+    await publishBurst(channel, manyCustom, fanoutEvents);
+    await sink.waitFor(fanoutEvents * fanoutHooks, 300_000);
+    const customRate = sink.count() / ((performance.now() - t2) / 1000);
+    sink.reset();
+    const customPeak = peakRssMb(pid);
     const mb = async (name: string): Promise<string> => fmt((await metric(callhook.app.baseUrl, name)) / 1048576, 0);
     return [
       ['plain HTTP requests/s to the receiver (same run)', fmt(plain, 0)],
@@ -186,7 +199,11 @@ export async function throughput(sink: Sink, store: BenchStore): Promise<Row[]> 
       ['  event-to-delivery latency under that burst, p50 / p99 ms', `${fmt(burst.p50)} / ${fmt(burst.p99)}`],
       [`event-to-delivery latency at ${rate} events/s for ${latencySeconds}s, p50 / p99 ms`, `${fmt(steady.p50)} / ${fmt(steady.p99)}`],
       [`deliveries/s, ${fanoutHooks} hooks per event (${fanoutEvents} events)`, fmt(fanoutRate, 0)],
-      ['callhook peak RSS, MB: burst / steady rate / 50 hooks', [burstPeak, steadyPeak, fanoutPeak].map((mb) => fmt(mb, 0)).join(' / ')],
+      [`  the same, each hook with its own custom_data`, fmt(customRate, 0)],
+      [
+        `callhook peak RSS, MB: burst / steady rate / ${fanoutHooks} hooks / with custom_data`,
+        [burstPeak, steadyPeak, fanoutPeak, customPeak].map((mb) => fmt(mb, 0)).join(' / '),
+      ],
       [
         '  at the end: RSS / V8 heap used / heap total / external, MB',
         [

@@ -7,6 +7,7 @@ import {
   attemptLogEventName,
   buildKazooEvent,
   buildKazooPayload,
+  hookPayloads,
   kazooHookName,
   type KazooPayloadContext,
 } from '../../src/domain/payloads/kazoo.js';
@@ -253,5 +254,25 @@ describe('Kazoo payload rules', () => {
     assert.equal('custom_application_vars' in payload, false);
     assert.equal(payload['inception'], 'onnet');
     assert.equal('reseller_id' in buildKazooPayload(event, { clusterId, customData: {} }), false);
+  });
+});
+
+describe('payloads for the hooks of one event', () => {
+  const base: JsonObject = { call_id: 'c1', cluster_id: 'from-the-event', hook_event: 'channel_create' };
+
+  it('shares one payload among hooks without custom data, and gives each other hook its own', () => {
+    const payloadFor = hookPayloads(base, 'ours');
+    const plain = payloadFor({});
+    assert.equal(payloadFor({}), plain, 'built once');
+    assert.deepEqual(plain, { call_id: 'c1', hook_event: 'channel_create', cluster_id: 'ours' });
+    const custom = payloadFor({ crm: 'a' });
+    assert.notEqual(custom, plain);
+    assert.deepEqual(custom, { call_id: 'c1', hook_event: 'channel_create', crm: 'a', cluster_id: 'ours' });
+    assert.deepEqual(payloadFor({ crm: 'b' })['crm'], 'b');
+    assert.equal(base['cluster_id'], 'from-the-event', 'the event payload itself is left alone');
+  });
+
+  it('never shares across events', () => {
+    assert.notEqual(hookPayloads(base, 'ours')({}), hookPayloads(base, 'ours')({}));
   });
 });

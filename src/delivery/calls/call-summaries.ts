@@ -21,7 +21,7 @@ import { PollLoop } from '../../lib/poll-loop.js';
 import { OncePer } from '../../lib/once-per.js';
 import type { CallLimits, CallRecord, Store, StoredCallEvent } from '../../storage/store.js';
 import type { AccountDirectory, AccountFacts } from '../account-directory.js';
-import type { DeliveryPlanner, PlannedDelivery } from '../outbox/outbox.js';
+import type { DeliveryPlanner } from '../outbox/outbox.js';
 
 export interface CallSummaryOptions {
   owner: string;
@@ -185,13 +185,12 @@ export class CallSummaries {
       ...(recording !== undefined ? { recording } : {}),
     });
     const eventKey = `${code}|${account.id}|${callKey}${recording !== undefined ? `|${recording.key}` : ''}`;
-    const planned: PlannedDelivery[] = hooks.map((hook) => ({
+    return this.outbox.enqueue(hooks, (hook) => ({
       id: deliveryId(eventKey, hook.id),
       hook,
       hookEvent: code,
       payload: atendePayload(code, hook, object),
       eventAt,
     }));
-    return this.outbox.enqueue(planned);
   }
 }

@@ -6,7 +6,7 @@
 import type { Logger } from 'pino';
 import { deliveryId } from '../../domain/delivery-id.js';
 import { selectHooks } from '../../domain/hook-match.js';
-import { withHookData } from '../../domain/payloads/kazoo.js';
+import { hookPayloads } from '../../domain/payloads/kazoo.js';
 import { wantsNotification, webhookDisabledNotification } from '../../domain/payloads/notification.js';
 import { customData, type Webhook } from '../../domain/webhook.js';
 import type { Store } from '../../storage/store.js';
@@ -52,15 +52,14 @@ export class DisabledNotice {
       node: this.options.node,
       appVersion: this.options.appVersion,
     });
-    const sent = await this.outbox.enqueue(
-      hooks.map((hook) => ({
-        id: deliveryId(key, hook.id),
-        hook,
-        hookEvent: name,
-        payload: withHookData(base, customData(hook.settings), this.options.clusterId),
-        eventAt: disabled.modifiedAt,
-      })),
-    );
+    const payloadFor = hookPayloads(base, this.options.clusterId);
+    const sent = await this.outbox.enqueue(hooks, (hook) => ({
+      id: deliveryId(key, hook.id),
+      hook,
+      hookEvent: name,
+      payload: payloadFor(customData(hook.settings)),
+      eventAt: disabled.modifiedAt,
+    }));
     this.log.info({ account_id: disabled.accountId, hook_id: disabled.id, notified: sent }, 'webhook_disabled notification queued');
     return sent;
   }

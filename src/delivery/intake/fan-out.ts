@@ -7,7 +7,7 @@ import { gregorianToUnixMs, isChannelEvent, type CallEvent, type ChannelEvent } 
 import { deliveryId } from '../../domain/delivery-id.js';
 import { accountsInScope, type EventScope } from '../../domain/event-scope.js';
 import { passesModifiers, selectHooks } from '../../domain/hook-match.js';
-import { attemptLogEventName, buildKazooEvent, kazooHookName, withHookData } from '../../domain/payloads/kazoo.js';
+import { attemptLogEventName, buildKazooEvent, hookPayloads, kazooHookName } from '../../domain/payloads/kazoo.js';
 import { customData, type Webhook } from '../../domain/webhook.js';
 import type { Metrics } from '../../metrics.js';
 import type { AccountDirectory, AccountFacts } from '../account-directory.js';
@@ -80,15 +80,14 @@ export class FanOut {
     if (hooks.length === 0) return 0;
     const eventAt = event.timestamp !== undefined ? gregorianToDate(event.timestamp, receivedAt) : receivedAt;
     const hookEvent = attemptLogEventName(event);
-    return this.outbox.enqueue(
-      hooks.map((hook) => ({
-        id: deliveryId(key, hook.id),
-        hook,
-        hookEvent,
-        payload: withHookData(base, customData(hook.settings), this.options.clusterId),
-        eventAt,
-      })),
-    );
+    const payloadFor = hookPayloads(base, this.options.clusterId);
+    return this.outbox.enqueue(hooks, (hook) => ({
+      id: deliveryId(key, hook.id),
+      hook,
+      hookEvent,
+      payload: payloadFor(customData(hook.settings)),
+      eventAt,
+    }));
   }
 }
 

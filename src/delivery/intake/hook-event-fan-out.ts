@@ -10,7 +10,7 @@ import { deliveryId } from '../../domain/delivery-id.js';
 import { selectHooks } from '../../domain/hook-match.js';
 import type { JsonObject } from '../../domain/json.js';
 import { mergeableCustomData, type HookEvent, type ParsedKazooEvent } from '../../domain/payloads/kazoo-event.js';
-import { withHookData } from '../../domain/payloads/kazoo.js';
+import { hookPayloads } from '../../domain/payloads/kazoo.js';
 import { inlineWebhook } from '../../domain/webhook.js';
 import type { Metrics } from '../../metrics.js';
 import type { AccountDirectory } from '../account-directory.js';
@@ -47,15 +47,14 @@ export class HookEventFanOut {
       payload: event.payload,
     }).filter((hook) => event.accepts(hook.settings));
     if (hooks.length === 0) return { deliveries: 0, skipped: 'no_hook' };
-    const deliveries = await this.outbox.enqueue(
-      hooks.map((hook) => ({
-        id: deliveryId(key, hook.id),
-        hook,
-        hookEvent: event.eventName,
-        payload: withHookData(event.payload, mergeableCustomData(hook.settings, event), this.options.clusterId),
-        eventAt: receivedAt,
-      })),
-    );
+    const payloadFor = hookPayloads(event.payload, this.options.clusterId);
+    const deliveries = await this.outbox.enqueue(hooks, (hook) => ({
+      id: deliveryId(key, hook.id),
+      hook,
+      hookEvent: event.eventName,
+      payload: payloadFor(mergeableCustomData(hook.settings, event)),
+      eventAt: receivedAt,
+    }));
     return { deliveries };
   }
 
@@ -65,9 +64,14 @@ export class HookEventFanOut {
     const payload: JsonObject = { ...event.payload };
     delete payload['cluster_id'];
     payload['cluster_id'] = this.options.clusterId;
-    const deliveries = await this.outbox.enqueue([
-      { id: deliveryId(key, event.hookId), hook, inlineHook: event.hook, hookEvent: event.eventName, payload, eventAt: receivedAt },
-    ]);
+    const deliveries = await this.outbox.enqueue([hook], (inline) => ({
+      id: deliveryId(key, event.hookId),
+      hook: inline,
+      inlineHook: event.hook,
+      hookEvent: event.eventName,
+      payload,
+      eventAt: receivedAt,
+    }));
     return { deliveries };
   }
 }

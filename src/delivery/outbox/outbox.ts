@@ -30,10 +30,12 @@ export interface PlannedDelivery {
 /** What event sources depend on. */
 export interface DeliveryPlanner {
   /**
-   * Stores the deliveries (those already stored are skipped) and returns how many new ones will be
-   * sent (those of hooks callhook disabled are kept, not sent).
+   * Stores one delivery per source (those already stored are skipped) and returns how many new
+   * ones will be sent (those of hooks callhook disabled are kept, not sent). Each is built only
+   * once the outbox has room for them all, so the payloads of a wide fan-out waiting for its turn
+   * are not held in memory meanwhile.
    */
-  enqueue(planned: readonly PlannedDelivery[]): Promise<number>;
+  enqueue<S>(sources: readonly S[], build: (source: S) => PlannedDelivery): Promise<number>;
 }
 
 export interface OutboxOptions {
@@ -74,13 +76,23 @@ export class Outbox implements DeliveryPlanner {
     this.planned = new WeightedGate(options.maxPlanned);
   }
 
-  async enqueue(planned: readonly PlannedDelivery[]): Promise<number> {
-    if (planned.length === 0) return 0;
-    return this.planned.run(planned.length, () => this.storeAndOffer(planned));
+  async enqueue<S>(sources: readonly S[], build: (source: S) => PlannedDelivery): Promise<number> {
+    if (sources.length === 0) return 0;
+    return this.planned.run(sources.length, () => this.storeAndOffer(sources.map(build)));
   }
 
   private async storeAndOffer(planned: readonly PlannedDelivery[]): Promise<number> {
     const now = Date.now();
+    // Hooks sharing one payload object (no custom data of their own) share its text too.
+    const texts = new Map<JsonObject, string>();
+    const textOf = (payload: JsonObject): string => {
+      let text = texts.get(payload);
+      if (text === undefined) {
+        text = JSON.stringify(payload);
+        texts.set(payload, text);
+      }
+      return text;
+    };
     const deliveries: NewDelivery[] = planned.map((item) => {
       // A hook callhook disabled keeps its events as failed deliveries: `recover` sends them once
       // it is back, and the retention sweep removes them with the attempts.
@@ -92,7 +104,7 @@ export class Outbox implements DeliveryPlanner {
         hookEvent: item.hookEvent,
         payload: item.payload,
         // Serialized once: the store keeps this text, and a JSON hook sends it as its body.
-        payloadJson: JSON.stringify(item.payload),
+        payloadJson: textOf(item.payload),
         status: held ? 'failed' : 'pending',
         attemptCount: 0,
         nextAttemptAt: new Date(now),

@@ -188,6 +188,21 @@ export function withHookData(payload: JsonObject, customData: Readonly<Record<st
   return out;
 }
 
+/**
+ * withHookData for each hook of one event: hooks with no custom data of their own all get one
+ * payload object, built once (and serialized once by the outbox). Twenty CRMs subscribed to the
+ * same account's calls should not mean twenty copies of each event in memory. Payloads are never
+ * changed once built, so sharing one is safe.
+ */
+export function hookPayloads(base: JsonObject, clusterId: string): (customData: Readonly<Record<string, string>>) => JsonObject {
+  let plain: JsonObject | undefined;
+  return (customData) => {
+    if (Object.keys(customData).length > 0) return withHookData(base, customData, clusterId);
+    plain ??= withHookData(base, customData, clusterId);
+    return plain;
+  };
+}
+
 export function buildKazooPayload(event: ChannelEvent, context: KazooPayloadContext): JsonObject {
   return withHookData(buildKazooEvent(event, context), context.customData, context.clusterId);
 }

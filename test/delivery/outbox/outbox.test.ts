@@ -35,6 +35,8 @@ function planned(count: number): PlannedDelivery[] {
   });
 }
 
+const same = (delivery: PlannedDelivery): PlannedDelivery => delivery;
+
 /** An outbox storing and offering at most 10 deliveries at once. */
 function outboxOf(store: Store, queue: DeliveryQueue): Outbox {
   const metrics = createMetrics({ pendingDeliveries: async () => 0, defaultMetrics: false });
@@ -56,9 +58,9 @@ describe('Outbox', () => {
     const outbox = outboxOf(store, queue);
     const wide = [planned(6), planned(6), planned(6)];
     const results: number[] = [];
-    const all = Promise.all(wide.map((group) => outbox.enqueue(group).then((n) => results.push(n))));
+    const all = Promise.all(wide.map((group) => outbox.enqueue(group, same).then((n) => results.push(n))));
     // A fan-out larger than the whole budget still goes, alone.
-    const huge = outbox.enqueue(planned(25)).then((n) => results.push(n));
+    const huge = outbox.enqueue(planned(25), same).then((n) => results.push(n));
     await settle(state, () => results.length === 4);
     await Promise.all([all, huge]);
     assert.deepEqual(
@@ -74,10 +76,32 @@ describe('Outbox', () => {
     const queue = { offer: () => true } as unknown as DeliveryQueue;
     const outbox = outboxOf(store, queue);
     let done = 0;
-    const groups = Array.from({ length: 12 }, () => outbox.enqueue(planned(3)).then(() => (done += 1)));
+    const groups = Array.from({ length: 12 }, () => outbox.enqueue(planned(3), same).then(() => (done += 1)));
     await settle(state, () => done === 12);
     await Promise.all(groups);
     assert.ok(state.mostWriting <= 9, `three groups of three fit in ten, a fourth does not (${state.mostWriting})`);
     assert.ok(state.mostWriting >= 6, 'small fan-outs still share a write');
+  });
+
+  it('builds a fan-out only once there is room for it', async () => {
+    const { store, state } = heldStore();
+    const queue = { offer: () => true } as unknown as DeliveryQueue;
+    const outbox = outboxOf(store, queue);
+    const built: number[] = [];
+    const fanOut = (n: number) =>
+      outbox.enqueue(planned(6), (delivery) => {
+        built.push(n);
+        return delivery;
+      });
+    let done = 0;
+    const first = fanOut(1).then(() => (done += 1));
+    const second = fanOut(2).then(() => (done += 1));
+    // Six of ten are taken by the first, held in the store: the second's six wait, unbuilt.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(new Set(built), new Set([1]));
+    assert.equal(built.length, 6);
+    await settle(state, () => done === 2);
+    await Promise.all([first, second]);
+    assert.deepEqual(built, [...Array<number>(6).fill(1), ...Array<number>(6).fill(2)]);
   });
 });

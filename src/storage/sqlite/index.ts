@@ -38,11 +38,12 @@ export interface SqliteOptions {
 }
 
 export function openSqliteStore(options: SqliteOptions): Store {
+  const threaded = options.writerThread !== false && options.file !== ':memory:' && options.file !== '';
   const db = openDatabase(options.file);
   try {
     // Busy timeout first, so switching to WAL and migrating wait for a lock held by another
     // process sharing the file instead of failing with SQLITE_BUSY.
-    applyConnectionPragmas(db, options.synchronous);
+    applyConnectionPragmas(db, options.synchronous, !threaded);
     // WAL: readers (API) never block the writer (dispatcher), and one fsync per commit.
     db.pragma('journal_mode = WAL', { simple: true });
     migrate(db);
@@ -52,7 +53,6 @@ export function openSqliteStore(options: SqliteOptions): Store {
   }
   const ping = db.prepare<Record<string, never>, { one: number }>('SELECT 1 AS one');
   const recordOutcomes = outcomeRecorder(db);
-  const threaded = options.writerThread !== false && options.file !== ':memory:' && options.file !== '';
   // Started after the migrations, so the thread's connection finds the schema in place.
   const writer = threaded ? new SqliteWriter({ file: options.file, synchronous: options.synchronous ?? 'normal' }) : undefined;
   const hotWrites: Partial<

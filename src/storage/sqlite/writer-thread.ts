@@ -16,7 +16,7 @@ import type { WriterReply, WriterRequest, WriterSettings } from './writer-protoc
 
 const settings = workerData as WriterSettings;
 const db = openDatabase(settings.file);
-applyConnectionPragmas(db, settings.synchronous);
+applyConnectionPragmas(db, settings.synchronous, true);
 const deliveries = deliveryStore(db);
 const outcomes = outcomeRecorder(db);
 const instances = instanceStore(db);

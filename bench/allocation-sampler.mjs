@@ -20,7 +20,10 @@ import { threadId } from 'node:worker_threads';
 const dir = process.env['BENCH_ALLOC_DIR'] ?? '/tmp/callhook-alloc';
 const periodMs = Number(process.env['BENCH_ALLOC_SECONDS'] ?? 5) * 1000;
 // One sample per 4 KB allocated on average: fine enough for shares, cheap enough to run under load.
-const sampling = { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true };
+// BENCH_ALLOC_SURVIVORS=1 leaves out what died young: what is left is what lived through a
+// young-generation collection, the allocations that cost the most to collect.
+const survivors = process.env['BENCH_ALLOC_SURVIVORS'] === '1';
+const sampling = { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: !survivors };
 
 mkdirSync(dir, { recursive: true });
 const session = new Session();

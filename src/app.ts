@@ -81,7 +81,7 @@ function privateDataDir(config: Config, log: Logger): void {
 }
 
 /**
- * Only the configured store's driver is loaded: the MongoDB driver alone adds about 24 MB of
+ * Only the configured store's driver is loaded: the MongoDB driver alone adds about 21 MB of
  * resident memory (bson allocates its 17 MB serialization buffer on load), which an instance on
  * SQLite would carry for nothing.
  */

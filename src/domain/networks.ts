@@ -110,7 +110,7 @@ function isLoopbackName(host: string): boolean {
 }
 
 /** The host of a URL as the WHATWG parser normalised it (decimal, octal and hex IPv4 forms become dotted), brackets off. */
-function hostOf(url: URL): string {
+export function hostOf(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
 }
 

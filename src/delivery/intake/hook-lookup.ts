@@ -2,9 +2,8 @@
  * The hooks an event may fire (channel events and Kazoo's other hook types alike), looked up once
  * per turn of the event loop for all the events that ask for the same accounts in that turn: under
  * load, one query for dozens of events (on MongoDB a round trip saved per event), and the same
- * answer when idle. Nothing is cached: a lookup asked
- * for after a hook changed is sent after the change, so the change applies to the next event on
- * every instance, as it always has.
+ * answer when idle. Nothing is cached: a lookup asked for after a hook changed is sent after the
+ * change, so the change applies to the next event on every instance, as it always has.
  */
 import type { Webhook } from '../../domain/webhook.js';
 import type { Store } from '../../storage/store.js';

@@ -3,7 +3,7 @@
  * a public one), worked out once per URL rather than once per request: hooks send to a few URLs
  * over and over, and parsing the URL and the address was a measurable share of each attempt.
  */
-import { isPublic, parseAddress, reachOf, type Address, type Cidr, type Reach } from '../../domain/networks.js';
+import { hostOf, isPublic, parseAddress, reachOf, type Address, type Cidr, type Reach } from '../../domain/networks.js';
 
 export interface Target {
   protocol: string;
@@ -25,7 +25,7 @@ export function reachOfTarget(target: Target, allowed: readonly Cidr[]): Reach {
 function parseTarget(text: string): Target {
   // Throws ERR_INVALID_URL for what is not a URL, which the attempt reports as malformed_url.
   const url = new URL(text);
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const host = hostOf(url);
   const literal = parseAddress(host);
   return {
     protocol: url.protocol,

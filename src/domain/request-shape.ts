@@ -30,13 +30,21 @@ export function appendQuery(uri: string, query: string): string {
   return `${base}${separator}${query}${fragment}`;
 }
 
-/** `payloadJson`: the payload already serialized (JSON.stringify of it), when the caller has it. */
-export function shapeRequest(hook: HookRequestSettings, payload: JsonObject, payloadJson?: string): ShapedRequest {
+/**
+ * What a request carries: the payload, and its JSON text when the caller has it (JSON.stringify of
+ * it). `payload` is read only when the text will not do, so a stored delivery's may be parsed lazily.
+ */
+export interface PayloadSource {
+  readonly payload: JsonObject;
+  readonly payloadJson?: string | undefined;
+}
+
+export function shapeRequest(hook: HookRequestSettings, source: PayloadSource): ShapedRequest {
   const method = methods[hook.http_verb];
-  if (method === 'GET') return { method, url: appendQuery(hook.uri, toQueryString(payload)) };
+  if (method === 'GET') return { method, url: appendQuery(hook.uri, toQueryString(source.payload)) };
   if (hook.format === 'json') {
     // Kazoo pretty-prints (jiffy `pretty`); compact JSON is the same document to any JSON parser.
-    return { method, url: hook.uri, contentType: 'application/json', body: payloadJson ?? JSON.stringify(payload) };
+    return { method, url: hook.uri, contentType: 'application/json', body: source.payloadJson ?? JSON.stringify(source.payload) };
   }
-  return { method, url: hook.uri, contentType: 'application/x-www-form-urlencoded', body: toQueryString(payload) };
+  return { method, url: hook.uri, contentType: 'application/x-www-form-urlencoded', body: toQueryString(source.payload) };
 }

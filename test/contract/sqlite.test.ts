@@ -153,3 +153,35 @@ describe('sqlite store on disk', () => {
     }
   });
 });
+
+// A claim is many deliveries at once: one whose stored text is damaged must not fail the others'
+// claim (they would wait, leased and unsent, every time it came due).
+for (const writerThread of [true, false]) {
+  it(`claims a delivery whose stored payload cannot be parsed with the others${writerThread ? '' : ' (no writer thread)'}`, async () => {
+    const file = join(dir, `${newId()}.db`);
+    const store = openSqliteStore({ file, codec, writerThread });
+    try {
+      const root = await store.createAccount(buildRootAccount());
+      const hook = await store.createWebhook(root.id, buildHook());
+      const good = buildDelivery(root.id, hook.id, at(0));
+      const damaged = buildDelivery(root.id, hook.id, at(1));
+      await store.insertDeliveries([good, damaged]);
+      const raw = openDatabase(file);
+      raw.prepare('UPDATE deliveries SET payload = @text WHERE id = @id').run({ id: damaged.id, text: '{"call_id": "cut sh' });
+      raw.close();
+
+      const claimed = await store.claimDueDeliveries('me', at(10), at(60_000), 10);
+      assert.deepEqual(
+        claimed.map((d) => d.id),
+        [good.id, damaged.id],
+      );
+      assert.deepEqual(claimed[0]?.payload, good.payload);
+      assert.equal(claimed[0]?.payloadJson, JSON.stringify(good.payload));
+      // Its stored text is all there is; reading it as an object fails where it is read.
+      assert.equal(claimed[1]?.payloadJson, '{"call_id": "cut sh');
+      assert.throws(() => claimed[1]?.payload, SyntaxError);
+    } finally {
+      await store.close();
+    }
+  });
+}

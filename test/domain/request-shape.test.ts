@@ -8,7 +8,7 @@ const query = 'call_id=abc+1&hook_event=channel_create&custom_channel_vars[Bridg
 describe('shapeRequest', () => {
   it('GET sends the payload as a query string and no body, whatever the format', () => {
     for (const format of ['form-data', 'json'] as const) {
-      assert.deepEqual(shapeRequest({ uri: 'https://hooks.example.com/in', http_verb: 'get', format }, payload), {
+      assert.deepEqual(shapeRequest({ uri: 'https://hooks.example.com/in', http_verb: 'get', format }, { payload }), {
         method: 'GET',
         url: `https://hooks.example.com/in?${query}`,
       });
@@ -16,13 +16,13 @@ describe('shapeRequest', () => {
   });
 
   it('GET joins an existing query with & (Kazoo would add a second ?)', () => {
-    const shaped = shapeRequest({ uri: 'https://hooks.example.com/in?token=s3cret', http_verb: 'get', format: 'form-data' }, payload);
+    const shaped = shapeRequest({ uri: 'https://hooks.example.com/in?token=s3cret', http_verb: 'get', format: 'form-data' }, { payload });
     assert.equal(shaped.url, `https://hooks.example.com/in?token=s3cret&${query}`);
   });
 
   it('POST and PUT with form-data send a URL-encoded body', () => {
     for (const verb of ['post', 'put'] as const) {
-      assert.deepEqual(shapeRequest({ uri: 'https://hooks.example.com/in', http_verb: verb, format: 'form-data' }, payload), {
+      assert.deepEqual(shapeRequest({ uri: 'https://hooks.example.com/in', http_verb: verb, format: 'form-data' }, { payload }), {
         method: verb.toUpperCase(),
         url: 'https://hooks.example.com/in',
         contentType: 'application/x-www-form-urlencoded',
@@ -32,7 +32,7 @@ describe('shapeRequest', () => {
   });
 
   it('POST and PUT with json send compact JSON in payload key order', () => {
-    const shaped = shapeRequest({ uri: 'https://hooks.example.com/in?a=1', http_verb: 'put', format: 'json' }, payload);
+    const shaped = shapeRequest({ uri: 'https://hooks.example.com/in?a=1', http_verb: 'put', format: 'json' }, { payload });
     assert.equal(shaped.method, 'PUT');
     assert.equal(shaped.url, 'https://hooks.example.com/in?a=1');
     assert.equal(shaped.contentType, 'application/json');

@@ -79,7 +79,7 @@ export class DeliveryWorker {
     const { delivery, hook } = job;
     let built: BuiltRequest;
     try {
-      built = buildOutboundRequest(hook, delivery.payload, delivery.id, Date.now(), delivery.payloadJson);
+      built = buildOutboundRequest(hook, delivery, delivery.id, Date.now());
     } catch (error) {
       return this.refuse(job, `request could not be built: ${error instanceof Error ? error.message : String(error)}`);
     }

@@ -4,9 +4,8 @@
  * pings so both look the same to a receiver.
  */
 import { attemptDoc } from '../../domain/attempt-log.js';
-import type { JsonObject } from '../../domain/json.js';
 import { customRequestHeaders } from '../../domain/request-headers.js';
-import { shapeRequest } from '../../domain/request-shape.js';
+import { type PayloadSource, shapeRequest } from '../../domain/request-shape.js';
 import { signatureHeaders } from '../../domain/signature.js';
 import type { Webhook } from '../../domain/webhook.js';
 import { liveSecrets } from '../../domain/webhook-secrets.js';
@@ -20,15 +19,9 @@ export interface BuiltRequest {
   loggedBody: string;
 }
 
-/** `payloadJson`: the payload's JSON text when at hand, sent as it is by a JSON hook. */
-export function buildOutboundRequest(
-  hook: Webhook,
-  payload: JsonObject,
-  deliveryId: string,
-  nowMs: number,
-  payloadJson?: string,
-): BuiltRequest {
-  const shaped = shapeRequest(hook.settings, payload, payloadJson);
+/** A JSON hook sends the source's text as it is, when it has one. */
+export function buildOutboundRequest(hook: Webhook, source: PayloadSource, deliveryId: string, nowMs: number): BuiltRequest {
+  const shaped = shapeRequest(hook.settings, source);
   const loggedBody = shaped.method === 'GET' ? new URL(shaped.url).search.slice(1) : (shaped.body ?? '');
   const headers: Record<string, string> = {
     // The hook's own headers first: none may name a header set below (see request-headers.ts).

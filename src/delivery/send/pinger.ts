@@ -76,7 +76,7 @@ export class Pinger {
   private async send(hook: Webhook, payload: JsonObject): Promise<{ result: JsonObject; feedback: JobFeedback }> {
     const id = newId();
     const now = Date.now();
-    const built = buildOutboundRequest(hook, payload, id, now);
+    const built = buildOutboundRequest(hook, { payload }, id, now);
     const networks = await this.deps.networksOf(hook.accountId);
     const outcome = await this.deps.http.send(built.request, { networks, accountId: hook.accountId, hookId: hook.id });
     const succeeded = outcome.kind === 'response' && isSuccess(outcome.status);

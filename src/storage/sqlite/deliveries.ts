@@ -39,9 +39,10 @@ export function prepareFinish(db: Database) {
  * updated_at moves with the delivery's state (insert, outcome), not with leases: it drives
  * listFailedDeliveries and the retention sweep, which care about outcomes, not who held a lease.
  */
-export function deliveryStore(
-  db: Database,
-): Omit<DeliveryStore, 'recordOutcomes'> & { insertEncodedDeliveries(deliveries: readonly EncodedDelivery[]): string[] } {
+export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes'> & {
+  insertEncodedDeliveries(deliveries: readonly EncodedDelivery[]): string[];
+  claimDueRows(...args: Parameters<DeliveryStore['claimDueDeliveries']>): DeliveryRow[];
+} {
   // ON CONFLICT (id) rather than INSERT OR IGNORE: only a taken id is skipped; a NOT NULL or
   // CHECK failure still throws and rolls the whole batch back.
   const insert = db.prepare<DeliveryRow, never>(
@@ -108,6 +109,15 @@ export function deliveryStore(
        LIMIT @limit)`,
   );
 
+  const claimDueRows = (
+    ...[owner, now, leaseExpiresAt, limit, exceptHookIds = []]: Parameters<DeliveryStore['claimDueDeliveries']>
+  ): DeliveryRow[] => {
+    if (limit <= 0) return [];
+    const rows = claim.all({ owner, now: toMs(now), leaseExpiresAt: toMs(leaseExpiresAt), limit, except: JSON.stringify(exceptHookIds) });
+    // RETURNING gives rows in no promised order.
+    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  };
+
   const insertAll = db.transaction((deliveries: readonly EncodedDelivery[]): string[] => {
     const now = Date.now();
     const inserted: string[] = [];
@@ -142,12 +152,10 @@ export function deliveryStore(
       return insertAll.immediate(deliveries);
     },
 
-    async claimDueDeliveries(owner, now, leaseExpiresAt, limit, exceptHookIds = []) {
-      if (limit <= 0) return [];
-      const rows = claim.all({ owner, now: toMs(now), leaseExpiresAt: toMs(leaseExpiresAt), limit, except: JSON.stringify(exceptHookIds) });
-      // RETURNING gives rows in no promised order.
-      rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return rows.map(toDelivery);
+    claimDueRows,
+
+    async claimDueDeliveries(...args) {
+      return claimDueRows(...args).map(toDelivery);
     },
 
     async finishDelivery(accountId, deliveryId, owner, outcome) {

@@ -13,6 +13,7 @@ import { deliveryStore, encodeDelivery } from './deliveries.js';
 import { openDatabase, sqliteCode } from './driver.js';
 import { encodeOutcome, outcomeRecorder } from './outcomes.js';
 import { applyConnectionPragmas } from './pragmas.js';
+import { type DeliveryRow, toDelivery } from './rows.js';
 import { migrate } from './schema.js';
 import { settingStore } from './settings.js';
 import { webhookStore } from './webhooks.js';
@@ -67,7 +68,9 @@ export function openSqliteStore(options: SqliteOptions): Store {
             writer.call({ op: 'insertDeliveries', args: [deliveries.map(encodeDelivery)] }),
           recordOutcomes: (entries: Parameters<Store['recordOutcomes']>[0]) =>
             writer.call({ op: 'recordOutcomes', args: [entries.map(encodeOutcome)] }),
-          claimDueDeliveries: (...args: Parameters<Store['claimDueDeliveries']>) => writer.call({ op: 'claimDueDeliveries', args }),
+          // Rows come back, not records: see toDelivery.
+          claimDueDeliveries: async (...args: Parameters<Store['claimDueDeliveries']>) =>
+            (await writer.call<DeliveryRow[]>({ op: 'claimDueRows', args })).map(toDelivery),
           // Written on the main thread they would block the event loop while the thread commits.
           heartbeat: (...args: Parameters<Store['heartbeat']>) => writer.call({ op: 'heartbeat', args }),
           takeOverStaleLeases: (...args: Parameters<Store['takeOverStaleLeases']>) => writer.call({ op: 'takeOverStaleLeases', args }),

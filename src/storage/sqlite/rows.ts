@@ -109,13 +109,22 @@ export function toAttempt(row: AttemptRow): AttemptRecord {
   };
 }
 
+/**
+ * The payload is parsed when first read, not here: a JSON hook sends the stored text as it is and
+ * never reads it (a retry backlog is claimed 500 rows at a time). Rows, not records, cross from the
+ * writer thread, so the clone carries one string rather than the payload's object graph.
+ */
 export function toDelivery(row: DeliveryRow): DeliveryRecord {
+  let payload: JsonObject | undefined;
   return {
     id: row.id,
     accountId: row.account_id,
     hookId: row.hook_id,
     hookEvent: row.hook_event,
-    payload: parseObject(row.payload),
+    get payload(): JsonObject {
+      payload ??= parseObject(row.payload);
+      return payload;
+    },
     payloadJson: row.payload,
     status: row.status,
     attemptCount: row.attempt_count,

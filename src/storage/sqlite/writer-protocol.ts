@@ -11,7 +11,7 @@ export interface WriterSettings {
 export type WriterRequest =
   | { id: number; op: 'insertDeliveries'; args: [deliveries: readonly EncodedDelivery[]] }
   | { id: number; op: 'recordOutcomes'; args: [entries: readonly EncodedOutcome[]] }
-  | { id: number; op: 'claimDueDeliveries'; args: Parameters<DeliveryStore['claimDueDeliveries']> }
+  | { id: number; op: 'claimDueRows'; args: Parameters<DeliveryStore['claimDueDeliveries']> }
   | { id: number; op: 'heartbeat'; args: Parameters<InstanceStore['heartbeat']> }
   | { id: number; op: 'takeOverStaleLeases'; args: Parameters<InstanceStore['takeOverStaleLeases']> }
   | { id: number; op: 'close'; args: [] };

@@ -27,8 +27,8 @@ async function run(request: WriterRequest): Promise<unknown> {
       return deliveries.insertEncodedDeliveries(...request.args);
     case 'recordOutcomes':
       return outcomes(...request.args);
-    case 'claimDueDeliveries':
-      return deliveries.claimDueDeliveries(...request.args);
+    case 'claimDueRows':
+      return deliveries.claimDueRows(...request.args);
     case 'heartbeat':
       return instances.heartbeat(...request.args);
     case 'takeOverStaleLeases':

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
@@ -78,9 +78,39 @@ export async function openBenchStore(store: BenchStore): Promise<Store> {
 
 /** CPU time a process has used so far (all its threads, user + system), seconds. */
 export function cpuSeconds(pid: number): number {
-  // /proc/PID/stat: the command may hold spaces, so fields are counted after its closing parenthesis.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds a thread (or, for a process id, the whole process) has used: /proc/…/stat utime + stime. */
+function statCpuSeconds(path: string): number {
+  // The command may hold spaces, so fields are counted after its closing parenthesis.
+  const fields = readFileSync(path, 'utf8').split(') ')[1]?.split(' ') ?? [];
   return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export interface ThreadCpu {
+  eventLoop: number;
+  /** The SQLite writer thread (it names itself `sqlite-writer`); 0 without one. */
+  writer: number;
+  /** The rest: V8's helpers (parallel and concurrent GC, compilation) and libuv's pool. */
+  other: number;
+}
+
+/** CPU seconds by thread so far. A thread that ended since is left out, so read deltas over a run. */
+export function threadCpuSeconds(pid: number): ThreadCpu {
+  const cpu: ThreadCpu = { eventLoop: 0, writer: 0, other: 0 };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const dir = `/proc/${pid}/task/${tid}`;
+    try {
+      const seconds = statCpuSeconds(`${dir}/stat`);
+      if (tid === String(pid)) cpu.eventLoop += seconds;
+      else if (readFileSync(`${dir}/comm`, 'utf8').trim() === 'sqlite-writer') cpu.writer += seconds;
+      else cpu.other += seconds;
+    } catch {
+      // the thread ended while we read
+    }
+  }
+  return cpu;
 }
 
 /** Resident memory now, MB. */
@@ -168,14 +198,15 @@ export function eventBody(accountId: string): { routingKey: string; body: Buffer
   return { routingKey, body: Buffer.from(JSON.stringify(message)) };
 }
 
-export function publish(channel: ConfirmChannel, accountId: string): void {
+/** `exchange`: Kazoo's callevt unless the bench's relay is the one to get the event. */
+export function publish(channel: ConfirmChannel, accountId: string, exchange = 'callevt'): void {
   const { routingKey, body } = eventBody(accountId);
-  channel.publish('callevt', routingKey, body, { contentType: 'application/json' });
+  channel.publish(exchange, routingKey, body, { contentType: 'application/json' });
 }
 
-export async function publishBurst(channel: ConfirmChannel, accountId: string, count: number): Promise<void> {
+export async function publishBurst(channel: ConfirmChannel, accountId: string, count: number, exchange = 'callevt'): Promise<void> {
   for (let i = 0; i < count; i += 1) {
-    publish(channel, accountId);
+    publish(channel, accountId, exchange);
     if (i % 500 === 499) await channel.waitForConfirms();
   }
   await channel.waitForConfirms();

@@ -29,9 +29,12 @@ async function main(): Promise<void> {
   const pool = new Pool(target.origin, { connections, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
   const model = await connect(url);
   const channel = await model.createChannel();
-  await channel.assertExchange('callevt', 'topic', { durable: false, autoDelete: false });
+  // An exchange like Kazoo's callevt but its own, so callhook's queue (bound to callevt) gets none of
+  // the relay's events while both run, nor the relay any of callhook's.
+  const exchange = setting('RELAY_EXCHANGE', 'callevt');
+  await channel.assertExchange(exchange, 'topic', { durable: false, autoDelete: false });
   await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-  await channel.bindQueue(queue, 'callevt', 'call.CHANNEL_CREATE.*');
+  await channel.bindQueue(queue, exchange, 'call.CHANNEL_CREATE.*');
   await channel.prefetch(prefetch);
 
   const relay = async (msg: ConsumeMessage): Promise<void> => {

@@ -11,6 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { unixMsToGregorian } from '../src/domain/call-event.js';
 import { openMongoStore } from '../src/storage/mongo/index.js';
 import { openSqliteStore } from '../src/storage/sqlite/index.js';
 import type { Store } from '../src/storage/store.js';
@@ -193,7 +194,13 @@ export async function openChannel(): Promise<{ connection: ChannelModel; channel
 }
 
 export function eventBody(accountId: string): { routingKey: string; body: Buffer } {
-  const message = buildKazooMessage('CHANNEL_CREATE', { accountId, ccvs: { 'Bench-Sent-At': String(now()) } });
+  const sentAt = now();
+  // As ecallmgr sends them: Msg-ID is FreeSWITCH's event time in µs, Timestamp Gregorian seconds.
+  const message = buildKazooMessage('CHANNEL_CREATE', {
+    accountId,
+    ccvs: { 'Bench-Sent-At': String(sentAt) },
+    headers: { 'Msg-ID': String(Math.trunc(sentAt * 1000)), Timestamp: unixMsToGregorian(sentAt) },
+  });
   const routingKey = `call.CHANNEL_CREATE.${encodeURIComponent(String(message['Call-ID'])).replace(/\./g, '%2E')}`;
   return { routingKey, body: Buffer.from(JSON.stringify(message)) };
 }

@@ -6,6 +6,7 @@
  *    many hooks per event, peak memory;
  *  - backlog: BENCH_BACKLOG (100,000) pending retries drained once the receiver is up; memory over it;
  *  - scale: 1 … BENCH_INSTANCES (2) instances on one queue and one store, the total rate;
+ *  - store: the store alone, in this process: CPU and bytes written per delivery (insert + outcome);
  *  - faults: a healthy hook beside a hung one, a 50 ms receiver at 1,000 events/s, resuming after
  *    kill -9, a broker restart (on a RabbitMQ node of the bench's own).
  * Sizes come from BENCH_* variables; every loop is bounded in count and time. SQLite by default,
@@ -15,6 +16,7 @@ import { benchStore, createVhost, deleteVhost, type Row } from './harness.js';
 import { backlogDrain } from './scenarios/backlog.js';
 import { brokerRestart, hungBesideHealthy, resumeAfterKill, slowReceiver } from './scenarios/faults.js';
 import { scale } from './scenarios/scale.js';
+import { storeWrites } from './scenarios/store-writes.js';
 import { throughput } from './scenarios/throughput.js';
 import { Sink } from './sink.js';
 
@@ -24,6 +26,7 @@ const scenarios: Record<string, Scenario[]> = {
   throughput: [throughput],
   backlog: [backlogDrain],
   scale: [scale],
+  store: [storeWrites],
   faults: [hungBesideHealthy, slowReceiver, resumeAfterKill, brokerRestart],
 };
 

@@ -27,6 +27,11 @@ interface CallEventFields {
   accountId: string | undefined;
   /** Gregorian seconds, as Kazoo sends them. */
   timestamp: number | undefined;
+  /**
+   * `Msg-ID` read as what ecallmgr puts there, FreeSWITCH's event time in µs, here in ms;
+   * undefined when it is not digits. Part of the event's key, so the same for every copy.
+   */
+  msgTimeMs: number | undefined;
   /** `Channel-Is-Loopback` or a `loopback/…` channel: what `include_internal_legs: false` filters. */
   isLoopback: boolean;
   channelName: string | undefined;
@@ -125,12 +130,17 @@ const eventNames: ReadonlyMap<string, CallEventName> = new Map<string, CallEvent
   ['DTMF', 'DTMF'],
 ]);
 
+function microsToMs(value: JsonValue | undefined): number | undefined {
+  return typeof value === 'string' && /^\d{1,18}$/.test(value) ? Math.floor(Number(value) / 1000) : undefined;
+}
+
 function fields(raw: JsonObject, callId: string): CallEventFields {
   const channelName = neString(raw['Channel-Name']);
   return {
     callId,
     accountId: ccv(raw, 'Account-ID'),
     timestamp: toInteger(raw['Timestamp']),
+    msgTimeMs: microsToMs(raw['Msg-ID']),
     isLoopback: isTrue(raw['Channel-Is-Loopback']) || (channelName?.startsWith('loopback/') ?? false),
     channelName,
     callDirection: neString(raw['Call-Direction']),

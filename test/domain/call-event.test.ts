@@ -77,6 +77,13 @@ describe('toCallEvent', () => {
     assert.equal(isChannelEvent(event), true);
   });
 
+  it("reads ecallmgr's Msg-ID (FreeSWITCH's event time in µs) as a time in ms, and nothing else as one", () => {
+    assert.equal(parsed(exampleMessage('CHANNEL_CREATE')).msgTimeMs, 1704015367104);
+    for (const msgId of ['', 'a1b2c3', '1704015367104221.5', '-1', 1704015367104221]) {
+      assert.equal(buildCallEvent('CHANNEL_CREATE', { headers: { 'Msg-ID': msgId } }).msgTimeMs, undefined, String(msgId));
+    }
+  });
+
   it('treats the legacy CHANNEL_DISCONNECTED as CHANNEL_DESTROY', () => {
     assert.equal(parsed(buildKazooMessage('CHANNEL_DISCONNECTED')).name, 'CHANNEL_DESTROY');
   });

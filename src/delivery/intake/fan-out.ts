@@ -82,7 +82,7 @@ export class FanOut {
     const hookEvent = attemptLogEventName(event);
     const payloadFor = hookPayloads(base, this.options.clusterId);
     return this.outbox.enqueue(hooks, (hook) => ({
-      id: deliveryId(key, hook.id),
+      id: deliveryId(key, hook.id, event.msgTimeMs),
       hook,
       hookEvent,
       payload: payloadFor(customData(hook.settings)),

@@ -76,6 +76,31 @@ describe('sqlite store on disk', () => {
     assert.throws(() => openSqliteStore({ file, codec }), /newer than this callhook knows/);
   });
 
+  it('makes new files with 8 KB pages and keeps the page size of a file made before', async () => {
+    const fresh = join(dir, `${newId()}.db`);
+    await openSqliteStore({ file: fresh, codec }).close();
+    const older = join(dir, `${newId()}.db`);
+    const made = openDatabase(older);
+    made.pragma('journal_mode = WAL', { simple: true });
+    migrate(made);
+    made.close();
+
+    const store = openSqliteStore({ file: older, codec });
+    const root = await store.createAccount(buildRootAccount());
+    await store.close();
+    for (const [file, size] of [
+      [fresh, 8192],
+      [older, 4096],
+    ] as const) {
+      const raw = openDatabase(file);
+      assert.equal(raw.pragma('page_size', { simple: true }), size, file);
+      raw.close();
+    }
+    const reopened = openSqliteStore({ file: older, codec });
+    assert.equal((await reopened.getAccount(root.id))?.id, root.id);
+    await reopened.close();
+  });
+
   it('upgrades an attempts log written before filters and stats: columns and hourly counts filled in', async () => {
     const file = join(dir, `${newId()}.db`);
     const raw = openDatabase(file);

@@ -15,10 +15,11 @@ export function applyConnectionPragmas(db: Database, synchronous: 'normal' | 'fu
 
 /**
  * Pages the WAL may hold before the connection committing past them copies them back into the
- * database file: SQLite's default, 1,000 pages (4 MB). Larger values cost the writer thread less
- * CPU (10,000 pages: about a tenth less per delivery) but each checkpoint then stalls every write
- * behind it for longer: at 1,000 events/s the p99 latency went from 17 to 35 ms (3,000 pages:
- * 21 ms). Only the connection that makes the hot writes checkpoints (the writer thread's, when
- * there is one), so a checkpoint never runs on the event loop.
+ * database file: SQLite's default, 1,000 pages (8 MB in files made with 8 KB pages, 4 MB in older
+ * ones). Larger values cost the writer thread less CPU (10,000 pages: about a tenth less per
+ * delivery) but each checkpoint then stalls every write behind it for longer: at 1,000 events/s
+ * the p99 latency went from 17 to 35 ms (3,000 pages: 21 ms). Only the connection that makes the
+ * hot writes checkpoints (the writer thread's, when there is one), so a checkpoint never runs on
+ * the event loop.
  */
 export const walCheckpointPages = 1_000;

@@ -149,3 +149,24 @@ describe('the command line', () => {
     }
   });
 });
+
+describe('start-up memory', () => {
+  it("maps none of ICU's data on the default settings (UTC, samples built when first asked for)", async () => {
+    const place = newStorePlace();
+    const spy = fileURLToPath(new URL('./support/intl-spy.mjs', import.meta.url));
+    const child = await spawnApp({ ...place.env, AMQP_URL: `amqp://guest:guest@127.0.0.1:${await closedPort()}` }, 'source', [
+      '--import',
+      spy,
+    ]);
+    try {
+      assert.doesNotMatch(child.output(), /intl used/);
+      // Asked for, the samples format call.* times in America/Sao_Paulo: the spy sees that.
+      const response = await fetch(`${child.baseUrl}/v2/webhooks/samples/webhooks_call.newcall`);
+      assert.equal(response.status, 200);
+      await until(() => (/intl used: DateTimeFormat/.test(child.output()) ? true : undefined), 5_000, 'the samples formatting a time');
+    } finally {
+      await child.kill('SIGTERM');
+      await place.dispose();
+    }
+  });
+});

@@ -126,5 +126,14 @@ function build(): Record<string, JsonObject[]> {
   return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** Keyed `webhooks_<hook>`, in alphabetical order as Kazoo lists its sample files. */
-export const samples: Record<string, JsonObject[]> = build();
+let built: Record<string, JsonObject[]> | undefined;
+
+/**
+ * Keyed `webhooks_<hook>`, in alphabetical order as Kazoo lists its sample files. Built on first
+ * use, not at startup: the Atende samples format times in America/Sao_Paulo, and the first Intl
+ * time-zone formatter maps ICU's zone and locale data (about 6 MB resident) for good.
+ */
+export function samples(): Readonly<Record<string, readonly JsonObject[]>> {
+  built ??= build();
+  return built;
+}

@@ -32,7 +32,8 @@ export interface HttpDeps {
   validator: Validator;
   /** The hook types, their modifiers and which are offered. */
   catalog: HookCatalog;
-  samples: Readonly<Record<string, readonly JsonObject[]>>;
+  /** The sample payloads, keyed `webhooks_<hook>` (built on first call). */
+  samples: () => Readonly<Record<string, readonly JsonObject[]>>;
   pageSize: number;
   maxPageSize: number;
   bodyLimitBytes: number;

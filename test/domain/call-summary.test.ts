@@ -5,7 +5,7 @@ import { businessHoursAt } from '../../src/domain/calls/business-hours.js';
 import { foldCall } from '../../src/domain/calls/call-state.js';
 import { formatAmount, legCostUnits } from '../../src/domain/calls/rating.js';
 import { callStatus } from '../../src/domain/calls/status.js';
-import { isoInZone, isTimeZone } from '../../src/domain/calls/zoned-time.js';
+import { isoInZone, isTimeZone, wallClock } from '../../src/domain/calls/zoned-time.js';
 import { buildCallEvent } from '../support/factories.js';
 
 describe('call summary pieces', () => {
@@ -27,6 +27,24 @@ describe('call summary pieces', () => {
     assert.equal(isoInZone(Date.UTC(2024, 6, 1, 12, 0, 0), 'Asia/Kolkata'), '2024-07-01T17:30:00.000+05:30');
     assert.equal(isoInZone(Date.UTC(2024, 6, 1, 12, 0, 0), 'UTC'), '2024-07-01T12:00:00.000+00:00');
     assert.equal(isTimeZone('Mars/Olympus'), false);
+  });
+
+  it('reads UTC without Intl exactly as Intl reads it (Etc/UTC is the same zone through Intl)', () => {
+    assert.equal(isTimeZone('UTC'), true);
+    // Every day of the week, month ends, leap days, and instants spread over two centuries.
+    const instants = [
+      Date.UTC(2024, 1, 29, 23, 59, 59, 999),
+      Date.UTC(2023, 11, 31, 0, 0, 0),
+      Date.UTC(1970, 0, 1),
+      Date.UTC(2100, 2, 1, 12),
+    ];
+    // 2,000 more, scattered over 1970-2169 (a stride coprime to the count, plus odd milliseconds).
+    const spread = Array.from({ length: 2_000 }, (_, i) => Math.floor((((i * 7_919) % 2_000) / 2_000) * 6.3e12) + i * 37_003);
+    instants.push(...spread);
+    for (const ms of instants) {
+      assert.deepEqual(wallClock(ms, 'UTC'), wallClock(ms, 'Etc/UTC'), new Date(ms).toISOString());
+      assert.equal(isoInZone(ms, 'UTC'), new Date(ms).toISOString().replace('Z', '+00:00'));
+    }
   });
 
   it('judges business hours in the account’s zone; no schedule is null', () => {

@@ -63,7 +63,7 @@ describe('form encoding: where callhook fixes Kazoo', () => {
   });
 
   it('encodes a whole channel_create payload', () => {
-    const payload = samples['webhooks_channel_create']?.[0];
+    const payload = samples()['webhooks_channel_create']?.[0];
     assert.ok(payload);
     assert.equal(
       toQueryString(payload),

@@ -4,7 +4,15 @@
  * business hours are judged by.
  */
 
+/**
+ * UTC, the default zone, is read without Intl: the first Intl time-zone formatter maps ICU's zone
+ * and locale data (about 6 MB resident, for the life of the process), which a deployment that
+ * never formats a time in another zone need not carry.
+ */
+const utc = 'UTC';
+
 export function isTimeZone(name: string): boolean {
+  if (name === utc) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: name });
     return true;
@@ -47,7 +55,22 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
+function utcWallClock(ms: number): WallClock {
+  const at = new Date(ms);
+  return {
+    year: at.getUTCFullYear(),
+    month: at.getUTCMonth() + 1,
+    day: at.getUTCDate(),
+    hour: at.getUTCHours(),
+    minute: at.getUTCMinutes(),
+    second: at.getUTCSeconds(),
+    weekday: at.getUTCDay(),
+    offsetMinutes: 0,
+  };
+}
+
 export function wallClock(ms: number, timeZone: string): WallClock {
+  if (timeZone === utc) return utcWallClock(ms);
   const parts = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(new Date(ms))

@@ -25,13 +25,14 @@ async function isSuperAdmin(ctx: RouteContext, deps: HttpDeps): Promise<boolean>
 
 /** Shared with the account-scoped samples routes. */
 export function sendSamples(ctx: RouteContext, deps: HttpDeps): void {
-  writeSuccess(ctx, deps.envelope, Object.keys(deps.samples).sort());
+  writeSuccess(ctx, deps.envelope, Object.keys(deps.samples()).sort());
 }
 
 export function sendSample(ctx: RouteContext, deps: HttpDeps): void {
   const sampleId = ctx.params['sampleId'] ?? '';
   // Own keys only: `__proto__` or `constructor` must be an unknown sample, not Object's.
-  const payloads = Object.hasOwn(deps.samples, sampleId) ? deps.samples[sampleId] : undefined;
+  const all = deps.samples();
+  const payloads = Object.hasOwn(all, sampleId) ? all[sampleId] : undefined;
   if (payloads === undefined) throw new SampleNotFoundError(sampleId);
   const filters = parseFilters(ctx.query);
   const items = payloads.filter((payload) => matchesAll(payload, filters));

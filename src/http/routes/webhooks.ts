@@ -39,7 +39,8 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
     const hooks = (await deps.webhooks.list(accountId(ctx)))
       // Filters see what a client can read, so private fields are no oracle.
       .filter((hook) => filters.length === 0 || matchesAll(presentWebhook(hook), filters))
-      .sort((a, b) => (descending ? b.id.localeCompare(a.id) : a.id.localeCompare(b.id)));
+      // By code unit, as the page cursor compares ids (and the stores order them), not by locale.
+      .sort((a, b) => (a.id === b.id ? 0 : a.id < b.id !== descending ? -1 : 1));
     const page = pageOf(hooks, (hook) => hook.id, paging.request, descending);
     writeSuccess(ctx, deps.envelope, page.items.map(presentWebhookSummary), {
       page: pageFields(paging, page.items.length, page.nextStartKey),

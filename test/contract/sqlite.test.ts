@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { openDatabase } from '../../src/storage/sqlite/driver.js';
 import { openSqliteStore } from '../../src/storage/sqlite/index.js';
+import { applyConnectionPragmas } from '../../src/storage/sqlite/pragmas.js';
 import { migrate } from '../../src/storage/sqlite/schema.js';
 import { hashApiKey } from '../../src/domain/api-key.js';
 import { at, buildChildAccount, buildDelivery, buildHook, buildRootAccount, newId, trickyDoc } from '../support/factories.js';
@@ -74,6 +75,15 @@ describe('sqlite store on disk', () => {
     raw.pragma('user_version = 999', { simple: true });
     raw.close();
     assert.throws(() => openSqliteStore({ file, codec }), /newer than this callhook knows/);
+  });
+
+  it('gives every connection a 4 MB page cache, not the 16 MB better-sqlite3 builds SQLite with', () => {
+    const raw = openDatabase(join(dir, `${newId()}.db`));
+    assert.equal(raw.pragma('cache_size', { simple: true }), -16000, 'the build default this setting exists for');
+    applyConnectionPragmas(raw, undefined, true);
+    assert.equal(raw.pragma('cache_size', { simple: true }), -4000);
+    assert.equal(raw.pragma('synchronous', { simple: true }), 1, 'NORMAL');
+    raw.close();
   });
 
   it('makes new files with 8 KB pages and keeps the page size of a file made before', async () => {

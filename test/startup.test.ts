@@ -1,7 +1,8 @@
 /**
  * callhook as a new user starts it: a real process, no master key, a broker that is down. What it
  * prints (a start-up summary, ISO times, one warning for the broker and no stack traces, no line per
- * health probe, no duplicated keys), what /health says, --help and a misspelt variable.
+ * health probe, no duplicated keys), what /health says, --help and a misspelt variable; and that
+ * start-up maps none of ICU's data (about 6 MB resident once mapped).
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';

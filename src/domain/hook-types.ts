@@ -8,6 +8,7 @@
 import type { JsonObject } from './json.js';
 import { notificationDefinitions, superAdminNotificationTypes } from './kazoo-notifications.js';
 import type { WebhookSettings } from './webhook.js';
+import { byCodeUnit } from './code-unit-order.js';
 
 export type HookTypeId = Exclude<WebhookSettings['hook'], 'all'>;
 
@@ -70,7 +71,7 @@ export interface HookType {
 const notificationItems: readonly ModifierItem[] = [
   { id: 'all', friendlyName: 'All', description: 'This event is triggered for any notification events' },
   ...notificationDefinitions.map((d) => ({ id: d.name, friendlyName: d.friendlyName, description: d.description })),
-].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+].sort((a, b) => byCodeUnit(a.id, b.id));
 
 function buildTypes(objectTypes: readonly string[]): HookType[] {
   const plain = (id: string): ModifierItem => ({ id });

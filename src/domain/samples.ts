@@ -22,6 +22,7 @@ import { buildKazooPayload, kazooHookName, withHookData } from './payloads/kazoo
 import { mergeCustomData, parseNotification, webhookDisabledNotification } from './payloads/notification.js';
 import { parseDocChange } from './payloads/object.js';
 import { parseParking } from './payloads/parking.js';
+import { byCodeUnit } from './code-unit-order.js';
 
 /** Illustrative ids: a 32-hex cluster id and the example account's reseller. */
 export const SAMPLE_CLUSTER_ID = '4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a99';
@@ -123,7 +124,7 @@ function build(): Record<string, JsonObject[]> {
     ],
     ['webhooks_sms', [fired(parseInboundIm('sms', exampleInboundImMessage('sms')))]],
   ];
-  return Object.fromEntries(entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(entries.sort(([a], [b]) => byCodeUnit(a, b)));
 }
 
 let built: Record<string, JsonObject[]> | undefined;

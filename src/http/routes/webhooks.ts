@@ -12,6 +12,7 @@ import { presentWebhook, presentWebhookSummary } from '../present/webhook.js';
 import type { AppState, RouteContext } from '../state.js';
 import { requestData } from '../state.js';
 import { sendSample, sendSamples } from './hook-types.js';
+import { byCodeUnit } from '../../domain/code-unit-order.js';
 
 /** Literal path segments that shadow hook ids, as in Crossbar. */
 const reservedIds = new Set(['attempts', 'samples', 'stats']);
@@ -39,8 +40,7 @@ export function webhookRoutes(router: Router<AppState>, deps: HttpDeps): void {
     const hooks = (await deps.webhooks.list(accountId(ctx)))
       // Filters see what a client can read, so private fields are no oracle.
       .filter((hook) => filters.length === 0 || matchesAll(presentWebhook(hook), filters))
-      // By code unit, as the page cursor compares ids (and the stores order them), not by locale.
-      .sort((a, b) => (a.id === b.id ? 0 : a.id < b.id !== descending ? -1 : 1));
+      .sort((a, b) => (descending ? byCodeUnit(b.id, a.id) : byCodeUnit(a.id, b.id)));
     const page = pageOf(hooks, (hook) => hook.id, paging.request, descending);
     writeSuccess(ctx, deps.envelope, page.items.map(presentWebhookSummary), {
       page: pageFields(paging, page.items.length, page.nextStartKey),

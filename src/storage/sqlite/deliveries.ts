@@ -2,6 +2,7 @@ import { ConflictError, NotFoundError } from '../../errors.js';
 import type { DeliveryOutcome, DeliveryStore, NewDelivery } from '../store.js';
 import type { Database } from './driver.js';
 import { type DeliveryRow, toDelivery, toJson, toMs } from './rows.js';
+import { byCodeUnit } from '../../domain/code-unit-order.js';
 
 type Scoped = { accountId: string; id: string };
 
@@ -115,7 +116,7 @@ export function deliveryStore(db: Database): Omit<DeliveryStore, 'recordOutcomes
     if (limit <= 0) return [];
     const rows = claim.all({ owner, now: toMs(now), leaseExpiresAt: toMs(leaseExpiresAt), limit, except: JSON.stringify(exceptHookIds) });
     // RETURNING gives rows in no promised order.
-    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return rows.sort((a, b) => a.next_attempt_at - b.next_attempt_at || byCodeUnit(a.id, b.id));
   };
 
   const insertAll = db.transaction((deliveries: readonly EncodedDelivery[]): string[] => {
